@@ -1,0 +1,119 @@
+namespace VaeSharp.Engine.Random;
+
+/// <summary>
+/// Seeded, counter-based random number generator (Philox4x32-10) with independent streams.
+/// The same seed gives the same sequence on every machine and for every thread count.
+/// </summary>
+/// <remarks>Not thread-safe: give each consumer its own generator, e.g. via <see cref="Fork"/>.</remarks>
+public sealed class RandomGenerator
+{
+    private readonly ulong _key;
+    private ulong _counter;
+    private uint _b0, _b1, _b2, _b3;
+    private int _used = 4;
+    private float _spareNormal;
+    private bool _hasSpare;
+
+    /// <summary>Creates the stream numbered <paramref name="stream"/> of the generator seeded with <paramref name="seed"/>.</summary>
+    public RandomGenerator(ulong seed, ulong stream = 0)
+    {
+        // Mix seed and stream into the key so (seed, stream) pairs never share a sequence.
+        _key = SplitMix(seed ^ SplitMix(stream + 0x632BE59BD9B4E019UL));
+        Seed = seed;
+        Stream = stream;
+    }
+
+    /// <summary>The seed this generator was created with.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The stream number this generator was created with.</summary>
+    public ulong Stream { get; }
+
+    /// <summary>An independent generator for stream <paramref name="stream"/> of the same seed.</summary>
+    public RandomGenerator Fork(ulong stream) => new(Seed, Stream * 0x9E3779B97F4A7C15UL + stream + 1);
+
+    private static ulong SplitMix(ulong x)
+    {
+        x += 0x9E3779B97F4A7C15UL;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return x ^ (x >> 31);
+    }
+
+    /// <summary>Next 32 random bits.</summary>
+    public uint NextUInt32()
+    {
+        if (_used == 4)
+        {
+            Philox.Block(_counter++, _key, out _b0, out _b1, out _b2, out _b3);
+            _used = 0;
+        }
+        return _used++ switch { 0 => _b0, 1 => _b1, 2 => _b2, _ => _b3 };
+    }
+
+    /// <summary>Uniform float in [0, 1) with 24 random bits.</summary>
+    public float NextFloat() => (NextUInt32() >> 8) * (1.0f / 16777216.0f);
+
+    /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
+    public double NextDouble()
+    {
+        ulong bits = ((ulong)NextUInt32() << 32) | NextUInt32();
+        return (bits >> 11) * (1.0 / 9007199254740992.0);
+    }
+
+    /// <summary>Uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias.</summary>
+    public int NextInt(int maxExclusive)
+    {
+        if (maxExclusive <= 0) throw new ArgumentOutOfRangeException(nameof(maxExclusive), maxExclusive, "Must be positive.");
+        uint bound = (uint)maxExclusive;
+        uint threshold = (uint)(-(int)bound) % bound;
+        while (true)
+        {
+            ulong m = (ulong)NextUInt32() * bound;
+            if ((uint)m >= threshold) return (int)(m >> 32);
+        }
+    }
+
+    /// <summary>Standard normal sample (Box–Muller, the spare value cached).</summary>
+    public float NextNormal()
+    {
+        if (_hasSpare) { _hasSpare = false; return _spareNormal; }
+        double u1 = 1.0 - NextDouble(); // (0, 1]
+        double u2 = NextDouble();
+        double r = Math.Sqrt(-2.0 * Math.Log(u1));
+        double theta = 2.0 * Math.PI * u2;
+        _spareNormal = (float)(r * Math.Sin(theta));
+        _hasSpare = true;
+        return (float)(r * Math.Cos(theta));
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with uniform values in [low, high).</summary>
+    public void FillUniform(Span<float> destination, float low = 0f, float high = 1f)
+    {
+        float range = high - low;
+        for (int i = 0; i < destination.Length; i++) destination[i] = low + range * NextFloat();
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with normal values of the given mean and standard deviation.</summary>
+    public void FillNormal(Span<float> destination, float mean = 0f, float std = 1f)
+    {
+        for (int i = 0; i < destination.Length; i++) destination[i] = mean + std * NextNormal();
+    }
+
+    /// <summary>Fills with 1 where a uniform draw is below <paramref name="probability"/>, else 0 (Bernoulli samples).</summary>
+    public void FillBernoulli(Span<float> destination, ReadOnlySpan<float> probability)
+    {
+        if (destination.Length != probability.Length) throw new ArgumentException("Lengths differ.", nameof(probability));
+        for (int i = 0; i < destination.Length; i++) destination[i] = NextFloat() < probability[i] ? 1f : 0f;
+    }
+
+    /// <summary>Shuffles <paramref name="values"/> in place (Fisher–Yates).</summary>
+    public void Shuffle<T>(Span<T> values)
+    {
+        for (int i = values.Length - 1; i > 0; i--)
+        {
+            int j = NextInt(i + 1);
+            (values[i], values[j]) = (values[j], values[i]);
+        }
+    }
+}

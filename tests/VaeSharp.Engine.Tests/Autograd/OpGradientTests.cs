@@ -1,0 +1,80 @@
+using VaeSharp.Engine.Autograd;
+using VaeSharp.Engine.Random;
+using VaeSharp.Engine.Tensors;
+
+namespace VaeSharp.Engine.Tests.Autograd;
+
+// One line per op: its analytic gradient against central finite differences (GradCheck).
+public class OpGradientTests
+{
+    private static readonly int[] S = [3, 4];
+
+    [Fact] public void Add_SameShape() => GradCheck.Assert([S, S], x => x[0] + x[1]);
+    [Fact] public void Add_BroadcastsRowVector() => GradCheck.Assert([[3, 4], [4]], x => x[0] + x[1]);
+    [Fact] public void Add_BroadcastsBothWays() => GradCheck.Assert([[3, 1], [1, 4]], x => x[0] + x[1]);
+    [Fact] public void Sub_BroadcastsColumn() => GradCheck.Assert([[2, 3, 4], [3, 1]], x => x[0] - x[1]);
+    [Fact] public void Mul_BroadcastsScalarTensor() => GradCheck.Assert([[3, 4], []], x => x[0] * x[1]);
+    [Fact] public void Mul_BroadcastsMiddle() => GradCheck.Assert([[2, 3, 4], [2, 1, 4]], x => x[0] * x[1]);
+    [Fact] public void Div_Broadcasts() => GradCheck.Assert([[3, 4], [4]], x => x[0] / x[1], GradCheck.Positive);
+    [Fact] public void ScalarOps() => GradCheck.Assert(S, x => (2f - x) * 3f + 1f - x / 4f);
+    [Fact] public void RDivScalar() => GradCheck.Assert(S, x => 2f / x, GradCheck.Positive);
+    [Fact] public void Neg() => GradCheck.Assert(S, x => -x);
+    [Fact] public void Exp() => GradCheck.Assert(S, Ops.Exp);
+    [Fact] public void Log() => GradCheck.Assert(S, Ops.Log, GradCheck.Positive);
+    [Fact] public void Sqrt() => GradCheck.Assert(S, Ops.Sqrt, GradCheck.Positive);
+    [Fact] public void Pow() => GradCheck.Assert(S, x => Ops.Pow(x, 3f));
+    [Fact] public void Pow_Fractional() => GradCheck.Assert(S, x => Ops.Pow(x, 1.5f), GradCheck.Positive);
+    [Fact] public void Abs() => GradCheck.Assert(S, Ops.Abs, GradCheck.AwayFromZero);
+    [Fact] public void Clamp() => GradCheck.Assert(S, x => Ops.Clamp(x, -0.5f, 0.7f), r => r.NextFloat() * 4f - 2f is var v && Math.Abs(v + 0.5f) > 0.05f && Math.Abs(v - 0.7f) > 0.05f ? v : 0f);
+    [Fact] public void Relu() => GradCheck.Assert(S, Ops.Relu, GradCheck.AwayFromZero);
+    [Fact] public void LeakyRelu() => GradCheck.Assert(S, x => Ops.LeakyRelu(x, 0.1f), GradCheck.AwayFromZero);
+    [Fact] public void Elu() => GradCheck.Assert(S, x => Ops.Elu(x, 1.3f), GradCheck.AwayFromZero);
+    [Fact] public void Gelu() => GradCheck.Assert(S, Ops.Gelu);
+    [Fact] public void Silu() => GradCheck.Assert(S, Ops.Silu);
+    [Fact] public void Softplus() => GradCheck.Assert(S, Ops.Softplus);
+    [Fact] public void Sigmoid() => GradCheck.Assert(S, Ops.Sigmoid);
+    [Fact] public void Tanh() => GradCheck.Assert(S, Ops.Tanh);
+    [Fact] public void Sum_All() => GradCheck.Assert(S, x => Ops.Sum(x));
+    [Fact] public void Mean_All() => GradCheck.Assert(S, x => Ops.Mean(x));
+    [Fact] public void Sum_Axis() => GradCheck.Assert([2, 3, 4], x => Ops.Sum(x, 1));
+    [Fact] public void Sum_LastAxisKeepDim() => GradCheck.Assert([2, 3, 4], x => Ops.Sum(x, -1, keepDim: true));
+    [Fact] public void Mean_Axis() => GradCheck.Assert([2, 3, 4], x => Ops.Mean(x, 0));
+    [Fact] public void Max_Axis() => GradCheck.Assert([3, 5], x => Ops.Max(x, 1).Values);
+    [Fact] public void LogSumExp() => GradCheck.Assert([3, 5], x => Ops.LogSumExp(x, 1));
+    [Fact] public void LogSumExp_Axis0() => GradCheck.Assert([4, 3, 2], x => Ops.LogSumExp(x, 1, keepDim: true));
+    [Fact] public void Softmax() => GradCheck.Assert([3, 5], x => Ops.Softmax(x, -1));
+    [Fact] public void Softmax_MiddleAxis() => GradCheck.Assert([2, 3, 4], x => Ops.Softmax(x, 1));
+    [Fact] public void LogSoftmax() => GradCheck.Assert([3, 5], x => Ops.LogSoftmax(x, 1));
+    [Fact] public void MatMul_2D() => GradCheck.Assert([[3, 4], [4, 5]], x => Ops.MatMul(x[0], x[1]));
+    [Fact] public void MatMul_Batched() => GradCheck.Assert([[2, 3, 4], [2, 4, 5]], x => Ops.MatMul(x[0], x[1]));
+    [Fact] public void MatMul_BatchedSharedRight() => GradCheck.Assert([[2, 3, 4], [4, 5]], x => Ops.MatMul(x[0], x[1]));
+    [Fact] public void Linear_WithBias() => GradCheck.Assert([[5, 4], [3, 4], [3]], x => Ops.Linear(x[0], x[1], x[2]));
+    [Fact] public void Linear_NoBias() => GradCheck.Assert([[5, 4], [3, 4]], x => Ops.Linear(x[0], x[1]));
+    [Fact] public void Linear_FusedRelu() => GradCheck.Assert([[5, 4], [3, 4], [3]], x => Ops.Linear(x[0], x[1], x[2], Activation.Relu), GradCheck.AwayFromZero, seed: 3);
+    [Fact] public void Linear_FusedTanh() => GradCheck.Assert([[5, 4], [3, 4], [3]], x => Ops.Linear(x[0], x[1], x[2], Activation.Tanh));
+    [Fact] public void Linear_FusedSigmoid() => GradCheck.Assert([[5, 4], [3, 4], [3]], x => Ops.Linear(x[0], x[1], x[2], Activation.Sigmoid));
+    [Fact] public void Reshape() => GradCheck.Assert([2, 6], x => Ops.Reshape(x, 3, -1) * Ops.Reshape(x, 3, 4));
+    [Fact] public void Flatten() => GradCheck.Assert([2, 3, 2], x => Ops.Flatten(x));
+    [Fact] public void Rows() => GradCheck.Assert([5, 3], x => Ops.Rows(x, 1, 3) + Ops.Rows(x, 2, 3));
+    [Fact] public void Transpose() => GradCheck.Assert([3, 4], x => Ops.Transpose(x));
+    [Fact] public void Permute() => GradCheck.Assert([2, 3, 4], x => Ops.Permute(x, 2, 0, 1));
+    [Fact] public void Concat() => GradCheck.Assert([[2, 3], [2, 2]], x => Ops.Concat(x, 1));
+    [Fact] public void Concat_Axis0() => GradCheck.Assert([[1, 3], [2, 3]], x => Ops.Concat(x, 0));
+    [Fact] public void Split() => GradCheck.Assert([2, 5], x => Ops.Split(x, 1, 2, 3)[1] * 2f + Ops.Split(x, 1, 3, 2)[0]);
+    [Fact] public void Narrow() => GradCheck.Assert([4, 3, 2], x => Ops.Narrow(x, 1, 1, 2));
+    [Fact] public void IndexSelect_RepeatedIds() => GradCheck.Assert([4, 3], x => Ops.IndexSelect(x, [2, 0, 2, 3]));
+    [Fact] public void Gather() => GradCheck.Assert([3, 4], x => Ops.Gather(x, 1, [0, 3, 1, 1, 2, 0], [3, 2]));
+    [Fact] public void ScatterAdd() => GradCheck.Assert([[3, 4], [3, 2]], x => Ops.ScatterAdd(x[0], 1, [0, 3, 1, 1, 2, 0], x[1]));
+    [Fact] public void Where() => GradCheck.Assert([[2, 3], [2, 3]], x => Ops.Where(Tensor.FromArray([1, 0, 1, 0, 0, 1], 2, 3), x[0], x[1]));
+    [Fact] public void Dropout() => GradCheck.Assert([4, 5], x => Ops.Dropout(x, 0.3f, new RandomGenerator(7)));
+    [Fact] public void BceWithLogits_Sum() => GradCheck.Assert([[3, 4], [3, 4]], x => Ops.BinaryCrossEntropyWithLogits(x[0], Ops.Sigmoid(x[1])));
+    [Fact] public void BceWithLogits_Mean() => GradCheck.Assert([3, 4], x => Ops.BinaryCrossEntropyWithLogits(x, Tensor.Full(0.3f, 3, 4), Reduction.Mean));
+    [Fact] public void BceWithLogits_None() => GradCheck.Assert([3, 4], x => Ops.BinaryCrossEntropyWithLogits(x, Tensor.Full(0.3f, 3, 4), Reduction.None));
+    [Fact] public void Mse() => GradCheck.Assert([[3, 4], [3, 4]], x => Ops.MseLoss(x[0], x[1]));
+    [Fact] public void GaussianNll() => GradCheck.Assert([[3, 4], [3, 4], [3, 4]], x => Ops.GaussianNll(x[0], x[1], x[2]));
+    [Fact] public void GaussianNll_SharedLogVar() => GradCheck.Assert([[3, 4], [3, 4], []], x => Ops.GaussianNll(x[0], x[1], x[2], Reduction.Mean));
+    [Fact] public void KlStandardNormal() => GradCheck.Assert([[3, 4], [3, 4]], x => Ops.KlStandardNormal(x[0], x[1]));
+    [Fact] public void KlStandardNormal_PerElement() => GradCheck.Assert([[3, 4], [3, 4]], x => Ops.KlStandardNormal(x[0], x[1], Reduction.None));
+    [Fact] public void Reparameterize() => GradCheck.Assert([[3, 4], [3, 4]], x => Ops.Reparameterize(x[0], x[1], Tensor.Normal(new RandomGenerator(5), 0, 1, 3, 4)));
+    [Fact] public void Composite_UsesTensorTwice() => GradCheck.Assert(S, x => Ops.Tanh(x) * Ops.Sigmoid(x) + x * x);
+}
