@@ -42,4 +42,13 @@ public sealed class MnistSplit
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
         return Images.AsSpan(index * ImageSize, ImageSize);
     }
+
+    /// <summary>This split as a data set of (1, Height, Width) images in [0, 1] with labels (shares the bytes).</summary>
+    /// <param name="name">The data set's name.</param>
+    public ByteImageDataset ToDataset(string name)
+    {
+        var labels = new int[Count];
+        for (int i = 0; i < Count; i++) labels[i] = Labels[i];
+        return new ByteImageDataset(name, Images, Count, [1, Height, Width], labels, classCount: 10);
+    }
 }
