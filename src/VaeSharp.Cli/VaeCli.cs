@@ -20,6 +20,7 @@ internal static class VaeCli
         root.Subcommands.Add(ReconstructCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
+        root.Subcommands.Add(BenchCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

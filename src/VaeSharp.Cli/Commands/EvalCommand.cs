@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using VaeSharp.Data;
+using VaeSharp.Evaluation;
 using VaeSharp.Serialization;
 using VaeSharp.Training;
 
@@ -18,7 +19,9 @@ internal static class EvalCommand
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction and KL, per example in nats.") { runArg, dataDir, limit, seed, threads, json };
+        var nll = new Option<bool>("--nll") { Description = "Also estimate −log p(x) by importance sampling (log-mean-exp over k samples of q(z|x))." };
+        var k = new Option<int>("--k") { Description = "Importance samples per example for --nll.", DefaultValueFactory = _ => 5000 };
+        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL.") { runArg, dataDir, limit, seed, threads, json, nll, k };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -27,12 +30,26 @@ internal static class EvalCommand
             var (config, model) = RunFolder.Load(runPath);
             var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
             if (p.GetValue(limit) is int l) test = test.Take(l);
+            CommonOptions.Positive(p.GetValue(k), "--k");
             var t = Trainer.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
+            var latent = LatentStatistics.Compute(model, test);
+            LikelihoodEstimate? is_ = p.GetValue(nll) ? ImportanceSampling.Estimate(model, test, p.GetValue(k), p.GetValue(seed), config.Training.Binarize) : null;
             if (p.GetValue(json))
-                console.Line(JsonSerializer.Serialize(new { run = runPath, data = config.Data, examples = t.Count, loss = t.Loss, reconstruction_loss = t.Reconstruction, kl_loss = t.Kl }, JsonOut.Options));
-            else
-                console.Line(string.Create(CultureInfo.InvariantCulture,
-                    $"{config.Data} test set, {t.Count} examples: Loss {t.Loss:F4}  Reconstruction Loss {t.Reconstruction:F4}  KL Loss {t.Kl:F4} (nats per example)"));
+            {
+                console.Line(JsonSerializer.Serialize(new
+                {
+                    run = runPath, data = config.Data, examples = t.Count, loss = t.Loss, reconstruction_loss = t.Reconstruction, kl_loss = t.Kl,
+                    nll = is_?.Nll, nll_k = is_?.Samples, elbo_k = is_?.Elbo,
+                    active_units = latent.ActiveUnits, latent_dim = latent.Activity.Length, activity = latent.Activity, kl_per_dimension = latent.KlPerDimension,
+                }, JsonOut.Options));
+                return VaeCli.Ok;
+            }
+            console.Line(string.Create(CultureInfo.InvariantCulture,
+                $"{config.Data} test set, {t.Count} examples: Loss {t.Loss:F4}  Reconstruction Loss {t.Reconstruction:F4}  KL Loss {t.Kl:F4} (nats per example)"));
+            if (is_ is not null)
+                console.Line(string.Create(CultureInfo.InvariantCulture, $"Importance-sampled NLL (k = {is_.Samples}): {is_.Nll:F4} nats  (−ELBO with the same samples: {is_.Elbo:F4})"));
+            console.Line($"Active units (Cov_x E[z_u] > {latent.Threshold}): {latent.ActiveUnits} of {latent.Activity.Length}");
+            console.Line("KL per dimension: " + string.Join(" ", latent.KlPerDimension.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))));
             return VaeCli.Ok;
         }));
         return cmd;

@@ -17,7 +17,9 @@ internal static class SampleCommand
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var cmd = new Command("sample", "Draw new examples from a trained model: z ~ N(0, I), decoded to a PNG grid.") { runArg, count, columns, output, seed, threads, json };
+        var label = new Option<int?>("--label") { Description = "Conditional models: draw this class." };
+        var byLabel = new Option<bool>("--grid-by-label") { Description = "Conditional models: one row per class (--count samples per row, default 10)." };
+        var cmd = new Command("sample", "Draw new examples from a trained model: z ~ N(0, I), decoded to a PNG grid.") { runArg, count, columns, output, seed, threads, json, label, byLabel };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -28,7 +30,24 @@ internal static class SampleCommand
             string runPath = p.GetValue(runArg)!;
             var (config, model) = RunFolder.Load(runPath);
             string file = p.GetValue(output) ?? Path.Combine(runPath, "samples.png");
-            var values = Generation.Sample(model, n, p.GetValue(seed));
+            if (!model.IsConditional && (p.GetValue(label) is not null || p.GetValue(byLabel)))
+                throw new UsageException($"--label and --grid-by-label need a conditional model; {runPath} was trained without --conditional.");
+            if (model.IsConditional && p.GetValue(label) is null && !p.GetValue(byLabel))
+                throw new UsageException($"{runPath} is a conditional model: give --label C (0 to {config.Model.ClassCount - 1}) or --grid-by-label.");
+            if (p.GetValue(label) is int c && (c < 0 || c >= config.Model.ClassCount))
+                throw new UsageException($"--label {c}: expected a class from 0 to {config.Model.ClassCount - 1}.");
+            float[] values;
+            if (p.GetValue(byLabel))
+            {
+                int perClass = p.GetResult(count) is { Implicit: false } ? n : 10;
+                (values, var labels) = Generation.SampleByLabel(model, perClass, p.GetValue(seed));
+                n = labels.Length;
+                cols = perClass;
+            }
+            else
+            {
+                values = Generation.Sample(model, n, p.GetValue(seed), p.GetValue(label) is int lc ? Enumerable.Repeat(lc, n).ToArray() : null);
+            }
             ImageOutput.SaveGrid(file, values, n, config.Model.InputShape, cols);
             if (p.GetValue(json)) console.Line(JsonSerializer.Serialize(new { output = file, count = n, seed = p.GetValue(seed) }, JsonOut.Options));
             else console.Line($"Wrote {n} samples to {file}");

@@ -36,10 +36,33 @@ internal static class TrainCommand
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training examples (quick runs)." };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test examples." };
         var json = CommonOptions.Json();
+        var arch = new Option<string>("--arch") { Description = "Network: mlp (dense layers) or conv (stride-2 convolutions + transposed convolutions).", DefaultValueFactory = _ => "mlp" };
+        arch.AcceptOnlyFromAmong("mlp", "conv");
+        var channels = new Option<string>("--channels") { Description = "Conv: channels of each stride-2 convolution, comma-separated.", DefaultValueFactory = _ => "32,64" };
+        var kernel = new Option<int>("--kernel-size") { Description = "Conv: kernel size.", DefaultValueFactory = _ => 3 };
+        var batchNorm = new Option<bool>("--batch-norm") { Description = "Conv: batch normalisation after each convolution." };
+        var conditional = new Option<bool>("--conditional") { Description = "Conditional VAE: the one-hot label joins the encoder and decoder inputs." };
+        var preset = new Option<string?>("--preset") { Description = "A published configuration: keras-2d (Keras example: conv 32/64 → 16 → z=2) or iwae-mnist (Burda et al.: 784-200-200-50 tanh, dynamic binarisation, the paper's Adam schedule). Options given explicitly override it." };
+        preset.AcceptOnlyFromAmong("keras-2d", "iwae-mnist");
+        var objective = new Option<string>("--objective") { Description = "elbo, or iwae (importance-weighted bound, Burda et al. 2016).", DefaultValueFactory = _ => "elbo" };
+        objective.AcceptOnlyFromAmong("elbo", "iwae");
+        var iwaeK = new Option<int>("--iwae-k") { Description = "Importance samples k of the IWAE bound.", DefaultValueFactory = _ => 5 };
+        var klSchedule = new Option<string>("--kl-schedule") { Description = "KL weight schedule: constant, linear (warm-up) or cyclical (Fu et al. 2019).", DefaultValueFactory = _ => "constant" };
+        klSchedule.AcceptOnlyFromAmong("constant", "linear", "cyclical");
+        var klWarmup = new Option<int>("--kl-warmup-steps") { Description = "Linear warm-up length in steps (default: one epoch)." };
+        var klCycles = new Option<int>("--kl-cycles") { Description = "Cycles of the cyclical schedule over the run.", DefaultValueFactory = _ => 4 };
+        var klRatio = new Option<float>("--kl-ratio") { Description = "Part of each cycle in which the weight rises.", DefaultValueFactory = _ => 0.5f };
+        var capGamma = new Option<float>("--capacity-gamma") { Description = "Capacity control γ·|KL − C(t)| (Burgess et al. 2018); 0 = off.", DefaultValueFactory = _ => 0f };
+        var capMax = new Option<float>("--capacity-max") { Description = "Final capacity C in nats.", DefaultValueFactory = _ => 25f };
+        var capSteps = new Option<int>("--capacity-steps") { Description = "Steps over which C rises from 0 to its maximum.", DefaultValueFactory = _ => 10_000 };
+        var freeBits = new Option<float>("--free-bits") { Description = "Free bits λ per latent dimension in nats (Kingma et al. 2016); 0 = off.", DefaultValueFactory = _ => 0f };
+        var lrSchedule = new Option<string>("--lr-schedule") { Description = "constant, or iwae (the IWAE paper's 10^(−i/7) stages compressed to the run).", DefaultValueFactory = _ => "constant" };
+        lrSchedule.AcceptOnlyFromAmong("constant", "iwae");
 
         var cmd = new Command("train", "Train a VAE and write a run folder (config.json, model.safetensors, metrics.csv, PNG grids).")
         {
             data, dataDir, epochs, batch, lr, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output, trainLimit, testLimit, json,
+            arch, channels, kernel, batchNorm, conditional, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio, capGamma, capMax, capSteps, freeBits, lrSchedule,
         };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
@@ -64,15 +87,42 @@ internal static class TrainCommand
             if (p.GetValue(trainLimit) is int tl) train = train.Take(tl);
             if (p.GetValue(testLimit) is int te) test = test.Take(te);
 
+            // A preset sets defaults; options the user typed win.
+            T Pick<T>(Option<T> o, T presetValue) => p.GetResult(o) is { Implicit: false } ? p.GetValue(o)! : presetValue;
+            string? presetName = p.GetValue(preset);
+            bool keras = presetName == "keras-2d", iwae = presetName == "iwae-mnist";
+            string archName = Pick(arch, keras ? "conv" : p.GetValue(arch)!);
+            int trainSteps = (train.Count + p.GetValue(batch) - 1) / p.GetValue(batch);
             var modelConfig = new VaeConfig
             {
-                InputShape = train.ExampleShape, Hidden = widths, LatentDim = p.GetValue(latent), Activation = p.GetValue(activation)!,
+                Architecture = archName,
+                InputShape = train.ExampleShape,
+                Hidden = p.GetResult(hidden) is { Implicit: false } ? widths : keras ? [16] : iwae ? [200, 200] : archName == "conv" ? [256] : widths,
+                LatentDim = Pick(latent, keras ? 2 : iwae ? 50 : p.GetValue(latent)),
+                Activation = Pick(activation, iwae ? "tanh" : p.GetValue(activation)!),
+                Channels = CommonOptions.ParseWidths(p.GetValue(channels)!, "--channels"),
+                KernelSize = p.GetValue(kernel),
+                BatchNorm = p.GetValue(batchNorm),
+                ClassCount = p.GetValue(conditional) ? train.ClassCount : 0,
                 Likelihood = p.GetValue(likelihood)!, GaussianStd = stdValue, Beta = betaValue, Seed = p.GetValue(seed),
+            };
+            if (p.GetValue(conditional) && train.ClassCount == 0) throw new UsageException($"--conditional: the data set {dataName} has no labels.");
+            var objectiveOptions = new Objectives.ObjectiveOptions
+            {
+                Objective = p.GetValue(objective)!, IwaeSamples = p.GetValue(iwaeK),
+                KlSchedule = p.GetValue(klSchedule)!, KlWarmupSteps = p.GetResult(klWarmup) is { Implicit: false } ? p.GetValue(klWarmup) : trainSteps,
+                KlCycles = p.GetValue(klCycles), KlRatio = p.GetValue(klRatio),
+                CapacityGamma = p.GetValue(capGamma), CapacityMax = p.GetValue(capMax), CapacitySteps = p.GetValue(capSteps), FreeBits = p.GetValue(freeBits),
             };
             var options = new TrainingOptions
             {
-                Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), LearningRate = lrValue, Binarize = p.GetValue(binarize)!, Seed = p.GetValue(seed),
+                Epochs = p.GetValue(epochs), BatchSize = p.GetValue(batch), LearningRate = lrValue,
+                Binarize = Pick(binarize, iwae ? "dynamic" : p.GetValue(binarize)!), Seed = p.GetValue(seed),
+                Objective = objectiveOptions, LrSchedule = Pick(lrSchedule, iwae ? "iwae" : p.GetValue(lrSchedule)!),
+                AdamEpsilon = iwae ? 1e-4f : 1e-8f,
             };
+            try { modelConfig.Validate(); options.Validate(); }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
             return Train(console, run, dataName, modelConfig, options, train, test, p.GetValue(json));
         }));
         return cmd;
@@ -100,7 +150,15 @@ internal static class TrainCommand
             run.AppendMetrics(m);
             var (originals, recon) = Generation.Reconstruct(model, test, firstTest);
             run.SaveGrid($"reconstruction_{epoch}.png", Generation.ComparisonRows(originals, recon), 2 * firstTest.Length, modelConfig.InputShape, firstTest.Length);
-            run.SaveGrid($"sample_{epoch}.png", Generation.Sample(model, 64, options.Seed), 64, modelConfig.InputShape, 8);
+            if (model.IsConditional)
+            {
+                var (byLabel, labels) = Generation.SampleByLabel(model, 10, options.Seed);
+                run.SaveGrid($"sample_{epoch}.png", byLabel, labels.Length, modelConfig.InputShape, 10);
+            }
+            else
+            {
+                run.SaveGrid($"sample_{epoch}.png", Generation.Sample(model, 64, options.Seed), 64, modelConfig.InputShape, 8);
+            }
             run.SaveConfig(config with { EpochsCompleted = epoch });
             if (!json) console.Line(Format(m, options.Epochs));
         }

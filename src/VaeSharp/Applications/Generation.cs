@@ -12,12 +12,26 @@ public static class Generation
 {
     /// <summary><paramref name="count"/> new examples E[x | z], z ~ N(0, I) drawn from a generator seeded with <paramref name="seed"/>;
     /// values in example order (count × example size).</summary>
-    public static float[] Sample(Vae model, int count, ulong seed)
+    /// <param name="model">A trained model.</param>
+    /// <param name="count">Number of samples.</param>
+    /// <param name="seed">Seed of the latent draws.</param>
+    /// <param name="labels">For a conditional model: the class of each sample.</param>
+    public static float[] Sample(Vae model, int count, ulong seed, int[]? labels = null)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of samples must be positive.");
         using var _ = GradMode.NoGrad();
         var z = Tensor.Normal(new RandomGenerator(seed, stream: 6), 0f, 1f, count, model.LatentDim);
-        return model.Decode(z, applySigmoid: true).ToArray();
+        return model.Decode(z, applySigmoid: true, labels).ToArray();
+    }
+
+    /// <summary>A conditional model's samples, one row per class: <paramref name="perClass"/> samples of class 0, then of class 1, ...
+    /// Returns the values and the labels used.</summary>
+    public static (float[] Values, int[] Labels) SampleByLabel(Vae model, int perClass, ulong seed)
+    {
+        if (!model.IsConditional) throw new ArgumentException("Samples by label need a conditional model (train with --conditional).");
+        var labels = new int[model.Config.ClassCount * perClass];
+        for (int i = 0; i < labels.Length; i++) labels[i] = i / perClass;
+        return (Sample(model, labels.Length, seed, labels), labels);
     }
 
     /// <summary>Reconstructions E[x | z = μ(x)] of the examples at <paramref name="indices"/>, with the originals.</summary>
@@ -25,8 +39,9 @@ public static class Generation
     {
         using var _ = GradMode.NoGrad();
         var x = Trainer.LoadBatch(data, indices, model.Config.InputShape);
-        var (mean, _) = model.Encode(x);
-        return (x.ToArray(), model.Decode(mean, applySigmoid: true).ToArray());
+        var labels = model.IsConditional ? Trainer.Labels(data, indices) : null;
+        var (mean, _) = model.Encode(x, labels);
+        return (x.ToArray(), model.Decode(mean, applySigmoid: true, labels).ToArray());
     }
 
     /// <summary>The PyTorch example's comparison picture: originals in the first row, their reconstructions below.</summary>

@@ -5,13 +5,25 @@ namespace VaeSharp.Models;
 /// </summary>
 public sealed record VaeConfig
 {
-    /// <summary>Network family: "mlp" (conv comes with the VAE-family issue).</summary>
+    /// <summary>Network family: "mlp" (dense layers) or "conv" (stride-2 convolutions, mirrored by transposed convolutions).</summary>
     public string Architecture { get; init; } = "mlp";
+
+    /// <summary>Conv only: output channels of each stride-2 convolution (each halves height and width).</summary>
+    public int[] Channels { get; init; } = [32, 64];
+
+    /// <summary>Conv only: kernel size of the convolutions.</summary>
+    public int KernelSize { get; init; } = 3;
+
+    /// <summary>Conv only: batch normalisation after each convolution.</summary>
+    public bool BatchNorm { get; init; }
+
+    /// <summary>Number of classes for a conditional VAE (the one-hot label joins encoder and decoder inputs); 0 for an unconditional model.</summary>
+    public int ClassCount { get; init; }
 
     /// <summary>Shape of one input example, e.g. [1, 28, 28].</summary>
     public int[] InputShape { get; init; } = [1, 28, 28];
 
-    /// <summary>Hidden layer widths of the encoder; the decoder mirrors them.</summary>
+    /// <summary>Hidden dense widths of the encoder (after the convolutions for conv); the decoder mirrors them.</summary>
     public int[] Hidden { get; init; } = [400];
 
     /// <summary>Latent dimension.</summary>
@@ -38,7 +50,17 @@ public sealed record VaeConfig
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the field and the expected value.</summary>
     public void Validate()
     {
-        if (Architecture != "mlp") throw new ArgumentException($"architecture '{Architecture}': expected mlp.");
+        if (Architecture is not ("mlp" or "conv")) throw new ArgumentException($"architecture '{Architecture}': expected mlp or conv.");
+        if (Architecture == "conv")
+        {
+            if (InputShape.Length != 3) throw new ArgumentException($"input_shape [{string.Join(", ", InputShape)}]: the conv architecture needs (C, H, W) images.");
+            if (Channels.Length == 0 || Channels.Any(c => c <= 0)) throw new ArgumentException($"channels [{string.Join(", ", Channels)}]: expected positive channel counts.");
+            int factor = 1 << Channels.Length;
+            if (InputShape[1] % factor != 0 || InputShape[2] % factor != 0)
+                throw new ArgumentException($"channels [{string.Join(", ", Channels)}]: {Channels.Length} stride-2 layers need height and width divisible by {factor}; the input is {InputShape[1]}x{InputShape[2]}.");
+            if (KernelSize is < 2 or > 7) throw new ArgumentException($"kernel_size {KernelSize}: expected 2 to 7.");
+        }
+        if (ClassCount < 0) throw new ArgumentException($"class_count {ClassCount}: expected 0 (unconditional) or the number of classes.");
         if (InputShape.Length == 0 || InputShape.Any(d => d <= 0)) throw new ArgumentException($"input_shape [{string.Join(", ", InputShape)}]: expected positive dimensions.");
         if (Hidden.Any(h => h <= 0)) throw new ArgumentException($"hidden [{string.Join(", ", Hidden)}]: expected positive widths.");
         if (LatentDim <= 0) throw new ArgumentException($"latent_dim {LatentDim}: expected a positive integer.");

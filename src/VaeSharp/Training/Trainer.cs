@@ -5,6 +5,7 @@ using VaeSharp.Engine.Optim;
 using VaeSharp.Engine.Random;
 using VaeSharp.Engine.Tensors;
 using VaeSharp.Models;
+using VaeSharp.Objectives;
 
 namespace VaeSharp.Training;
 
@@ -17,6 +18,7 @@ public sealed class Trainer
 {
     private readonly Vae _model;
     private readonly RandomGenerator _shuffle, _binarize;
+    private long _step;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/>.</summary>
     public Trainer(Vae model, TrainingOptions options)
@@ -24,7 +26,7 @@ public sealed class Trainer
         options.Validate();
         _model = model;
         Options = options;
-        Optimizer = new Adam(model.Parameters(), options.LearningRate);
+        Optimizer = new Adam(model.Parameters(), options.LearningRate, epsilon: options.AdamEpsilon);
         _shuffle = new RandomGenerator(options.Seed, stream: 2);
         _binarize = new RandomGenerator(options.Seed, stream: 3);
         model.Noise = new RandomGenerator(options.Seed, stream: 1);
@@ -35,6 +37,12 @@ public sealed class Trainer
 
     /// <summary>The optimiser (Adam).</summary>
     public Adam Optimizer { get; }
+
+    /// <summary>The training objective.</summary>
+    public TrainingObjective Objective { get; private set; } = new(new ObjectiveOptions(), 1);
+
+    /// <summary>Training steps taken so far.</summary>
+    public long Step => _step;
 
     /// <summary>Runs one epoch over <paramref name="train"/>, then evaluates on <paramref name="test"/> (if given).</summary>
     /// <param name="epoch">The epoch number (1-based), reported back in the metrics.</param>
@@ -51,6 +59,8 @@ public sealed class Trainer
         for (int i = 0; i < n; i++) order[i] = i;
         _shuffle.Shuffle(order.AsSpan());
         int steps = (n + batchSize - 1) / batchSize;
+        if (_step == 0) Objective = new TrainingObjective(Options.Objective, (long)steps * Math.Max(1, Options.Epochs));
+        Optimizer.LearningRate = LearningRateAt(epoch);
         double loss = 0, recon = 0, kl = 0;
         var exampleShape = _model.Config.InputShape;
         for (int s = 0; s < steps; s++)
@@ -59,7 +69,7 @@ public sealed class Trainer
             using (TensorScope.Begin())
             {
                 var x = LoadBatch(train, order.AsSpan(start, count), exampleShape, Options.Binarize == "dynamic" ? _binarize : null);
-                var l = _model.Loss(x);
+                var l = Objective.Compute(_model, x, _model.IsConditional ? Labels(train, order.AsSpan(start, count)) : null, _step++);
                 Optimizer.ZeroGrad();
                 l.Total.Backward();
                 Optimizer.Step();
@@ -72,6 +82,20 @@ public sealed class Trainer
         double seconds = sw.Elapsed.TotalSeconds;
         var t = test is null ? new LossTotals(double.NaN, double.NaN, double.NaN, 0) : Evaluate(_model, test, Options.Binarize, Options.Seed);
         return new EpochMetrics(epoch, loss / n, recon / n, kl / n, t.Loss, t.Reconstruction, t.Kl, seconds, n / seconds);
+    }
+
+    /// <summary>The learning rate for epoch <paramref name="epoch"/> (1-based). The IWAE paper trains 3^i epochs at
+    /// lr·10^(−i/7) for i = 0..7 (3,280 epochs); "iwae" keeps those stage proportions within the run's epochs.</summary>
+    public float LearningRateAt(int epoch)
+    {
+        if (Options.LrSchedule != "iwae") return Options.LearningRate;
+        double total = 0, position = (epoch - 1.0) / Math.Max(1, Options.Epochs) * 3280.0;
+        for (int i = 0; i <= 7; i++)
+        {
+            total += Math.Pow(3, i);
+            if (position < total) return (float)(Options.LearningRate * Math.Pow(10, -i / 7.0));
+        }
+        return (float)(Options.LearningRate * Math.Pow(10, -1.0));
     }
 
     /// <summary>Per-example loss terms over a whole data set, without gradients. Deterministic: the noise
@@ -95,7 +119,7 @@ public sealed class Trainer
                 using (TensorScope.Begin())
                 {
                     var x = LoadBatch(data, index.AsSpan(0, count), model.Config.InputShape, bin);
-                    var l = model.Loss(x);
+                    var l = model.Loss(x, model.IsConditional ? Labels(data, index.AsSpan(0, count)) : null);
                     loss += l.Total.Item() * count;
                     recon += l.Reconstruction.Item() * count;
                     kl += l.Kl.Item() * count;
@@ -122,6 +146,15 @@ public sealed class Trainer
         if (binarize is not null)
             for (int i = 0; i < values.Length; i++) values[i] = binarize.NextFloat() < values[i] ? 1f : 0f;
         return x;
+    }
+
+    /// <summary>The labels of the examples at <paramref name="indices"/>.</summary>
+    public static int[] Labels(IDataset data, ReadOnlySpan<int> indices)
+    {
+        if (data.ClassCount == 0) throw new ArgumentException($"Data set {data.Name} has no labels; a conditional model needs them.");
+        var labels = new int[indices.Length];
+        for (int i = 0; i < labels.Length; i++) labels[i] = data.Label(indices[i]);
+        return labels;
     }
 
     private void CheckShape(IDataset data)

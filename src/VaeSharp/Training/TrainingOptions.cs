@@ -12,8 +12,17 @@ public sealed record TrainingOptions
     /// <summary>Adam learning rate.</summary>
     public float LearningRate { get; init; } = 1e-3f;
 
+    /// <summary>Adam's ε (1e-8 as in PyTorch; the IWAE paper used 1e-4).</summary>
+    public float AdamEpsilon { get; init; } = 1e-8f;
+
     /// <summary>"none" (grey values as Bernoulli targets, the seeds' choice) or "dynamic" (a fresh binary sample x ~ Bernoulli(pixel) each time an example is used).</summary>
     public string Binarize { get; init; } = "none";
+
+    /// <summary>The objective and the KL controls.</summary>
+    public Objectives.ObjectiveOptions Objective { get; init; } = new();
+
+    /// <summary>Learning-rate schedule: "constant", or "iwae" (Burda et al.'s: lr·10^(−i/7) over 3^i-epoch stages, compressed to the run's length).</summary>
+    public string LrSchedule { get; init; } = "constant";
 
     /// <summary>Seed for shuffling and noise.</summary>
     public ulong Seed { get; init; } = 1;
@@ -25,5 +34,8 @@ public sealed record TrainingOptions
         if (BatchSize <= 0) throw new ArgumentException($"batch_size {BatchSize}: expected a positive integer.");
         if (!(LearningRate > 0f) || float.IsInfinity(LearningRate)) throw new ArgumentException($"lr {LearningRate}: expected a positive number.");
         if (Binarize is not ("none" or "dynamic")) throw new ArgumentException($"binarize '{Binarize}': expected none or dynamic.");
+        if (!(AdamEpsilon > 0f)) throw new ArgumentException($"adam_epsilon {AdamEpsilon}: expected a positive number.");
+        if (LrSchedule is not ("constant" or "iwae")) throw new ArgumentException($"lr_schedule '{LrSchedule}': expected constant or iwae.");
+        Objective.Validate();
     }
 }

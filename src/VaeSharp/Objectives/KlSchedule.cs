@@ -1,0 +1,58 @@
+namespace VaeSharp.Objectives;
+
+/// <summary>
+/// The weight of the KL term at training step t (0-based), times the model's β:
+/// <list type="bullet">
+/// <item><c>constant</c>: 1.</item>
+/// <item><c>linear</c> warm-up (Bowman et al. 2016; Sønderby et al. 2016): min(1, t / W).</item>
+/// <item><c>cyclical</c> annealing (Fu et al., NAACL 2019): with T total steps in M cycles and ratio R,
+///   τ = (t mod ⌈T/M⌉) / (T/M); weight τ/R while τ ≤ R, else 1.</item>
+/// </list>
+/// </summary>
+/// <param name="Kind">constant, linear or cyclical.</param>
+/// <param name="WarmupSteps">W, for linear.</param>
+/// <param name="TotalSteps">T, for cyclical.</param>
+/// <param name="Cycles">M, for cyclical.</param>
+/// <param name="Ratio">R in (0, 1], for cyclical: the part of each cycle spent increasing.</param>
+public sealed record KlSchedule(string Kind = "constant", int WarmupSteps = 0, int TotalSteps = 0, int Cycles = 4, float Ratio = 0.5f)
+{
+    /// <summary>The weight at step <paramref name="step"/>.</summary>
+    public float Weight(long step)
+    {
+        switch (Kind)
+        {
+            case "constant":
+                return 1f;
+            case "linear":
+                return WarmupSteps <= 0 ? 1f : (float)Math.Min(1.0, (double)step / WarmupSteps);
+            case "cyclical":
+                {
+                    double period = (double)TotalSteps / Cycles;
+                    long cycleLength = (long)Math.Ceiling(period);
+                    double tau = (step % cycleLength) / period;
+                    return tau <= Ratio ? (float)(tau / Ratio) : 1f;
+                }
+            default:
+                throw new InvalidOperationException($"Unknown KL schedule '{Kind}'.");
+        }
+    }
+
+    /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the field and the expected value.</summary>
+    public void Validate()
+    {
+        switch (Kind)
+        {
+            case "constant": break;
+            case "linear":
+                if (WarmupSteps <= 0) throw new ArgumentException($"kl_warmup_steps {WarmupSteps}: a linear KL warm-up needs a positive number of steps.");
+                break;
+            case "cyclical":
+                if (TotalSteps <= 0) throw new ArgumentException($"kl total steps {TotalSteps}: expected a positive number.");
+                if (Cycles <= 0) throw new ArgumentException($"kl_cycles {Cycles}: expected a positive integer.");
+                if (!(Ratio > 0f && Ratio <= 1f)) throw new ArgumentException($"kl_ratio {Ratio}: expected a value in (0, 1].");
+                break;
+            default:
+                throw new ArgumentException($"kl_schedule '{Kind}': expected constant, linear or cyclical.");
+        }
+    }
+}
