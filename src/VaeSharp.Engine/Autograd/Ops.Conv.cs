@@ -43,7 +43,7 @@ public static partial class Ops
         for (int n0 = 0; n0 < n; n0 += group)
         {
             int gn = Math.Min(group, n - n0), ld = gn * cols;
-            for (int i = 0; i < gn; i++) ConvLowering.Im2Col(g, xv.Slice((n0 + i) * g.ImageSize, g.ImageSize), col.AsSpan(i * cols), ld);
+            LowerImages(g, xv, n0, gn, col, ld);
             var dst = yv.Slice(n0 * cout * cols, gn * cout * cols);
             if (gn == 1) Gemm.Sgemm(false, false, cout, cols, k, wv, col.AsSpan(0, k * ld), dst);
             else
@@ -86,14 +86,13 @@ public static partial class Ops
             }
             if (w.RequiresGrad)
             {
-                for (int i = 0; i < gn; i++) ConvLowering.Im2Col(g, xv.Slice((n0 + i) * g.ImageSize, g.ImageSize), col.AsSpan(i * cols), ld);
+                LowerImages(g, xv, n0, gn, col, ld);
                 Gemm.Sgemm(false, true, cout, k, ld, dyG, colG, w.GradSpan(), accumulate: true);          // dw += dy·colᵀ
             }
             if (x.RequiresGrad)
             {
                 Gemm.Sgemm(true, false, k, ld, cout, wv, dyG, colG);                                        // dcol = wᵀ·dy
-                var dx = x.GradSpan();
-                for (int i = 0; i < gn; i++) ConvLowering.Col2Im(g, col.AsSpan(i * cols), ld, dx.Slice((n0 + i) * g.ImageSize, g.ImageSize));
+                RaiseImages(g, col, ld, x.GradSpan(), n0, gn);
             }
         }
         if (stage is not null) BufferPool.Return(stage);
@@ -141,7 +140,7 @@ public static partial class Ops
                 xG = stage.AsSpan(0, cin * ld);
             }
             Gemm.Sgemm(true, false, k, ld, cin, wv, xG, col.AsSpan(0, k * ld));                           // col = wᵀ·x
-            for (int i = 0; i < gn; i++) ConvLowering.Col2Im(g, col.AsSpan(i * cols), ld, yv.Slice((n0 + i) * g.ImageSize, g.ImageSize));
+            RaiseImages(g, col, ld, yv, n0, gn);
         }
         if (stage is not null) BufferPool.Return(stage);
         BufferPool.Return(col);
@@ -168,7 +167,7 @@ public static partial class Ops
         {
             int gn = Math.Min(group, n - n0), ld = gn * cols;
             var colG = col.AsSpan(0, k * ld);
-            for (int i = 0; i < gn; i++) ConvLowering.Im2Col(g, dy.Slice((n0 + i) * g.ImageSize, g.ImageSize), col.AsSpan(i * cols), ld);
+            LowerImages(g, dy, n0, gn, col, ld);
             if (x.RequiresGrad)
             {
                 var dx = x.GradSpan().Slice(n0 * cin * cols, gn * cin * cols);
@@ -193,6 +192,21 @@ public static partial class Ops
         if (stage is not null) BufferPool.Return(stage);
         BufferPool.Return(col);
     };
+
+    // col[:, i·OH·OW ...] = im2col(image first + i) for i < count, images (N, C, H, W).
+    // (Splitting this over two threads measured no faster on the 2-core VMs: it is memory-bound.)
+    private static void LowerImages(ConvGeometry g, ReadOnlySpan<float> images, int first, int count, float[] col, int ld)
+    {
+        for (int i = 0; i < count; i++)
+            ConvLowering.Im2Col(g, images.Slice((first + i) * g.ImageSize, g.ImageSize), col.AsSpan(i * g.ColumnCols), ld);
+    }
+
+    // image first + i += col2im(col[:, i·OH·OW ...]) for i < count.
+    private static void RaiseImages(ConvGeometry g, float[] col, int ld, Span<float> images, int first, int count)
+    {
+        for (int i = 0; i < count; i++)
+            ConvLowering.Col2Im(g, col.AsSpan(i * g.ColumnCols), ld, images.Slice((first + i) * g.ImageSize, g.ImageSize));
+    }
 
     // Images per GEMM call: as many as keep the column matrix near 1M floats (4 MB), at least one.
     // Wide GEMMs amortise packing and split well over threads; the bound keeps the scratch modest.

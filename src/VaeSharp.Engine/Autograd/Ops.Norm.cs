@@ -54,45 +54,40 @@ public static partial class Ops
         ReadOnlySpan<float> xv = x.Data;
         var y = Tensor.EmptyLike(x);
         var yv = y.Data;
-        for (int ch = 0; ch < c; ch++)
+        var scratch = BufferPool.Rent(2 * c);
+        Span<float> scale = scratch.AsSpan(0, c), shift = scratch.AsSpan(c, c);
+        if (training)
         {
-            if (training)
+            // y = x − μ while the squares are summed, then y = y·γ/√(σ² + eps) + β.
+            CentreChannels(xv, yv, n, c, plane, mean, invStd);
+            for (int ch = 0; ch < c; ch++)
             {
-                double sum = 0;
-                for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum(xv.Slice((i * c + ch) * plane, plane));
-                float mu = (float)(sum / m);
-                double squares = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    var centred = yv.Slice((i * c + ch) * plane, plane);
-                    TensorPrimitives.Subtract(xv.Slice((i * c + ch) * plane, plane), mu, centred);
-                    squares += TensorPrimitives.SumOfSquares(centred);
-                }
-                double variance = squares / m;
-                mean[ch] = mu;
+                double variance = (double)invStd[ch] / m;
                 invStd[ch] = (float)(1.0 / Math.Sqrt(variance + eps));
                 if (runningMean is not null)
                 {
-                    var rm = runningMean.Data; var rv = runningVar!.Data;
-                    rm[ch] = (1f - momentum) * rm[ch] + momentum * mu;
+                    Span<float> rm = runningMean.Data, rv = runningVar!.Data;
+                    rm[ch] = (1f - momentum) * rm[ch] + momentum * mean[ch];
                     rv[ch] = (1f - momentum) * rv[ch] + momentum * (float)(variance * m / (m - 1));
                 }
+                scale[ch] = (gamma is null ? 1f : gamma.Data[ch]) * invStd[ch];
+                shift[ch] = beta is null ? 0f : beta.Data[ch];
             }
-            else
+            ScaleShiftChannels(yv, yv, n, c, plane, scale, shift);
+        }
+        else
+        {
+            // One pass: y = x·scale + (β − μ·scale) with scale = γ/√(running σ² + eps).
+            for (int ch = 0; ch < c; ch++)
             {
                 mean[ch] = runningMean!.Data[ch];
                 invStd[ch] = (float)(1.0 / Math.Sqrt((double)runningVar!.Data[ch] + eps));
-                for (int i = 0; i < n; i++)
-                    TensorPrimitives.Subtract(xv.Slice((i * c + ch) * plane, plane), mean[ch], yv.Slice((i * c + ch) * plane, plane));
+                scale[ch] = (gamma is null ? 1f : gamma.Data[ch]) * invStd[ch];
+                shift[ch] = (beta is null ? 0f : beta.Data[ch]) - mean[ch] * scale[ch];
             }
-            float scale = (gamma is null ? 1f : gamma.Data[ch]) * invStd[ch], shift = beta is null ? 0f : beta.Data[ch];
-            for (int i = 0; i < n; i++)
-            {
-                var row = yv.Slice((i * c + ch) * plane, plane);
-                TensorPrimitives.Multiply(row, scale, row);
-                if (shift != 0f) TensorPrimitives.Add(row, shift, row);
-            }
+            ScaleShiftChannels(xv, yv, n, c, plane, scale, shift);
         }
+        BufferPool.Return(scratch);
         y.Saved = stats;
         y.IntArg = training ? 1 : 0;
         AutogradEngine.Record(y, BatchNormBackward, x, gamma, beta);
@@ -107,47 +102,155 @@ public static partial class Ops
         var stats = (Tensor)y.Saved!;
         int n = x.Shape[0], c = x.Shape[1], plane = x.Size / (n * c), m = n * plane;
         ReadOnlySpan<float> mean = stats.Data[..c], invStd = stats.Data[c..], xv = x.Data, dy = y.Grad!.Data;
-        Span<float> dx = x.RequiresGrad ? x.GradSpan() : default;
-        Span<float> dGamma = gamma is { RequiresGrad: true } ? gamma.GradSpan() : default;
-        Span<float> dBeta = beta is { RequiresGrad: true } ? beta.GradSpan() : default;
-        var scratch = BufferPool.Rent(plane);
-        var centred = scratch.AsSpan(0, plane);
+        var scratch = BufferPool.Rent(5 * c + Math.Max(c, plane));
+        Span<float> sumDy = scratch.AsSpan(0, c), sumDyCentred = scratch.AsSpan(c, c);
+        Span<float> a = scratch.AsSpan(2 * c, c), b = scratch.AsSpan(3 * c, c), k = scratch.AsSpan(4 * c, c);
+        Span<float> centred = scratch.AsSpan(5 * c);
+        // Σ dy and Σ dy·(x − μ) per channel; x̂ = (x − μ)·invStd.
+        ChannelGradientSums(dy, xv, n, c, plane, mean, sumDy, sumDyCentred, centred);
+        if (gamma is { RequiresGrad: true })
+        {
+            var dGamma = gamma.GradSpan();
+            for (int ch = 0; ch < c; ch++) dGamma[ch] += sumDyCentred[ch] * invStd[ch];
+        }
+        if (beta is { RequiresGrad: true }) TensorPrimitives.Add(beta.GradSpan(), sumDy, beta.GradSpan());
+        if (x.RequiresGrad)
+        {
+            // dx = a·dy + b + k·(x − μ) with a = γ·s, b = −a·mean(dy), k = −a·s²·mean(dy·(x − μ)) in training
+            // mode (s = 1/√(σ² + eps)); b = k = 0 in eval mode.
+            for (int ch = 0; ch < c; ch++)
+            {
+                float s = invStd[ch];
+                a[ch] = (gamma is null ? 1f : gamma.Data[ch]) * s;
+                b[ch] = training ? -a[ch] * sumDy[ch] / m : 0f;
+                k[ch] = training ? -a[ch] * s * s * sumDyCentred[ch] / m : 0f;
+            }
+            AddBatchNormInputGradient(dy, xv, x.GradSpan(), n, c, plane, mean, a, b, k, training, centred);
+        }
+        BufferPool.Return(scratch);
+    };
+
+    // The bulk passes of batch norm over x (N, C, P). With P = 1 (an (N, C) batch) each pass runs along
+    // rows with per-channel vectors; otherwise along each channel's P contiguous values with scalars.
+
+    // y = x − μ and squares[c] = Σ (x − μ)², with μ[c] the channel mean.
+    private static void CentreChannels(ReadOnlySpan<float> x, Span<float> y, int n, int c, int plane, Span<float> mean, Span<float> squares)
+    {
+        if (plane == 1)
+        {
+            mean.Clear();
+            for (int i = 0; i < n; i++) TensorPrimitives.Add(mean, x.Slice(i * c, c), mean);
+            TensorPrimitives.Multiply(mean, 1f / n, mean);
+            squares.Clear();
+            for (int i = 0; i < n; i++)
+            {
+                var row = y.Slice(i * c, c);
+                TensorPrimitives.Subtract(x.Slice(i * c, c), mean, row);
+                TensorPrimitives.MultiplyAdd(row, row, squares, squares);
+            }
+            return;
+        }
         for (int ch = 0; ch < c; ch++)
         {
-            // Σ dy and Σ dy·(x − μ) over the channel; x̂ = (x − μ)·invStd.
-            double sumDy = 0, sumDyCentred = 0;
+            double sum = 0, sq = 0;
+            for (int i = 0; i < n; i++) sum += TensorPrimitives.Sum(x.Slice((i * c + ch) * plane, plane));
+            float mu = (float)(sum / ((double)n * plane));
+            for (int i = 0; i < n; i++)
+            {
+                var centred = y.Slice((i * c + ch) * plane, plane);
+                TensorPrimitives.Subtract(x.Slice((i * c + ch) * plane, plane), mu, centred);
+                sq += TensorPrimitives.SumOfSquares(centred);
+            }
+            mean[ch] = mu;
+            squares[ch] = (float)sq;
+        }
+    }
+
+    // y = x·scale[c] + shift[c].
+    private static void ScaleShiftChannels(ReadOnlySpan<float> x, Span<float> y, int n, int c, int plane, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            if (plane == 1) { TensorPrimitives.MultiplyAdd(x.Slice(i * c, c), scale, shift, y.Slice(i * c, c)); continue; }
+            for (int ch = 0; ch < c; ch++)
+            {
+                var row = y.Slice((i * c + ch) * plane, plane);
+                TensorPrimitives.Multiply(x.Slice((i * c + ch) * plane, plane), scale[ch], row);
+                if (shift[ch] != 0f) TensorPrimitives.Add(row, shift[ch], row);
+            }
+        }
+    }
+
+    // sumDy[c] = Σ dy and sumDyCentred[c] = Σ dy·(x − μ); `centred` is scratch of max(C, P) values.
+    private static void ChannelGradientSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, int n, int c, int plane, ReadOnlySpan<float> mean,
+        Span<float> sumDy, Span<float> sumDyCentred, Span<float> centred)
+    {
+        if (plane == 1)
+        {
+            sumDy.Clear();
+            sumDyCentred.Clear();
+            var row = centred[..c];
+            for (int i = 0; i < n; i++)
+            {
+                var dyRow = dy.Slice(i * c, c);
+                TensorPrimitives.Add(sumDy, dyRow, sumDy);
+                TensorPrimitives.Subtract(x.Slice(i * c, c), mean, row);
+                TensorPrimitives.MultiplyAdd(dyRow, row, sumDyCentred, sumDyCentred);
+            }
+            return;
+        }
+        var values = centred[..plane];
+        for (int ch = 0; ch < c; ch++)
+        {
+            double s = 0, sc = 0;
             for (int i = 0; i < n; i++)
             {
                 int at = (i * c + ch) * plane;
                 var dyRow = dy.Slice(at, plane);
-                TensorPrimitives.Subtract(xv.Slice(at, plane), mean[ch], centred);
-                sumDy += TensorPrimitives.Sum(dyRow);
-                sumDyCentred += TensorPrimitives.Dot(dyRow, centred);
+                TensorPrimitives.Subtract(x.Slice(at, plane), mean[ch], values);
+                s += TensorPrimitives.Sum(dyRow);
+                sc += TensorPrimitives.Dot(dyRow, values);
             }
-            float s = invStd[ch];
-            if (!dGamma.IsEmpty) dGamma[ch] += (float)(sumDyCentred * s);
-            if (!dBeta.IsEmpty) dBeta[ch] += (float)sumDy;
-            if (dx.IsEmpty) continue;
-            // dx = γ·s·dy + b + k·(x − μ), with b = −γ·s·mean(dy) and k = −γ·s³·mean(dy·(x − μ)) in training mode.
-            float a = (gamma is null ? 1f : gamma.Data[ch]) * s;
-            float b = training ? (float)(-a * sumDy / m) : 0f;
-            float k = training ? (float)(-a * s * s * sumDyCentred / m) : 0f;
-            for (int i = 0; i < n; i++)
+            sumDy[ch] = (float)s;
+            sumDyCentred[ch] = (float)sc;
+        }
+    }
+
+    // dx += a[c]·dy + b[c] + k[c]·(x − μ) (only a[c]·dy when not training).
+    private static void AddBatchNormInputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dx, int n, int c, int plane,
+        ReadOnlySpan<float> mean, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> k, bool training, Span<float> centred)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            if (plane == 1)
+            {
+                var dxRow = dx.Slice(i * c, c);
+                if (training)
+                {
+                    var t = centred[..c];
+                    TensorPrimitives.Subtract(x.Slice(i * c, c), mean, t);
+                    TensorPrimitives.MultiplyAdd(t, k, b, t);
+                    TensorPrimitives.Add(dxRow, t, dxRow);
+                }
+                TensorPrimitives.MultiplyAdd(dy.Slice(i * c, c), a, dxRow, dxRow);
+                continue;
+            }
+            for (int ch = 0; ch < c; ch++)
             {
                 int at = (i * c + ch) * plane;
                 var dxRow = dx.Slice(at, plane);
                 if (training)
                 {
-                    TensorPrimitives.Subtract(xv.Slice(at, plane), mean[ch], centred);
-                    TensorPrimitives.Multiply(centred, k, centred);
-                    TensorPrimitives.Add(centred, b, centred);
-                    TensorPrimitives.Add(dxRow, centred, dxRow);
+                    var t = centred[..plane];
+                    TensorPrimitives.Subtract(x.Slice(at, plane), mean[ch], t);
+                    TensorPrimitives.Multiply(t, k[ch], t);
+                    TensorPrimitives.Add(t, b[ch], t);
+                    TensorPrimitives.Add(dxRow, t, dxRow);
                 }
-                TensorPrimitives.MultiplyAdd(dy.Slice(at, plane), a, dxRow, dxRow);
+                TensorPrimitives.MultiplyAdd(dy.Slice(at, plane), a[ch], dxRow, dxRow);
             }
         }
-        BufferPool.Return(scratch);
-    };
+    }
 
     /// <summary>
     /// Layer normalisation over the last <paramref name="normalizedDims"/> dimensions, as PyTorch's

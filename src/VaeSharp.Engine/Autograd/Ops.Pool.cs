@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using VaeSharp.Engine.Tensors;
 
 namespace VaeSharp.Engine.Autograd;
@@ -6,8 +8,10 @@ namespace VaeSharp.Engine.Autograd;
 //   MaxPool2d, AvgPool2d:  x is (N, C, H, W), y is (N, C, ⌊H/k⌋, ⌊W/k⌋); windows are k×k with stride k,
 //                          no padding, trailing rows/columns that do not fill a window are dropped (PyTorch's default)
 //   UpsampleNearest2d:     x is (N, C, H, W), y is (N, C, s·H, s·W), y[.., i, j] = x[.., ⌊i/s⌋, ⌊j/s⌋]
-// Max pooling sends the gradient to the first maximum of each window (the first NaN if there is one);
-// backward finds it again from x and y instead of storing indices.
+// Max pooling takes MathF.Max over the window (NaN if the window holds a NaN) and sends the gradient to
+// the first element equal to the maximum (the first NaN); backward finds it again from x and y instead
+// of storing indices. The loops run along rows (w, ow contiguous) and index through refs: shapes are
+// checked at the public entry, so every index is inside its plane.
 public static partial class Ops
 {
     /// <summary>Maximum over non-overlapping <paramref name="kernelSize"/>×<paramref name="kernelSize"/> windows of (N, C, H, W) images.</summary>
@@ -18,54 +22,92 @@ public static partial class Ops
         var (oh, ow) = CheckPool("MaxPool2d", x, kernelSize);
         var y = Tensor.Empty([x.Shape[0], x.Shape[1], oh, ow]);
         int k = kernelSize, h = x.Shape[2], w = x.Shape[3], planes = x.Shape[0] * x.Shape[1];
-        ReadOnlySpan<float> xv = x.Data;
-        var yv = y.Data;
+        ref float src = ref MemoryMarshal.GetReference(x.Data);
+        ref float dst = ref MemoryMarshal.GetReference(y.Data);
         for (int pl = 0; pl < planes; pl++)
-        {
-            var src = xv.Slice(pl * h * w, h * w);
-            var dst = yv.Slice(pl * oh * ow, oh * ow);
             for (int i = 0; i < oh; i++)
-                for (int j = 0; j < ow; j++)
+            {
+                ref float outRow = ref Unsafe.Add(ref dst, (pl * oh + i) * ow);
+                ref float top = ref Unsafe.Add(ref src, (pl * h + i * k) * w);
+                if (k == 2)
                 {
-                    float best = src[i * k * w + j * k];
-                    for (int u = 0; u < k; u++)
-                        for (int v = 0; v < k; v++)
-                        {
-                            float value = src[(i * k + u) * w + j * k + v];
-                            if (value > best || float.IsNaN(value) && !float.IsNaN(best)) best = value;
-                        }
-                    dst[i * ow + j] = best;
+                    ref float bottom = ref Unsafe.Add(ref top, w);
+                    for (int j = 0; j < ow; j++)
+                        Unsafe.Add(ref outRow, j) = MathF.Max(MathF.Max(Unsafe.Add(ref top, 2 * j), Unsafe.Add(ref top, 2 * j + 1)),
+                                                              MathF.Max(Unsafe.Add(ref bottom, 2 * j), Unsafe.Add(ref bottom, 2 * j + 1)));
+                    continue;
                 }
-        }
-        y.IntArg = k;
-        AutogradEngine.Record(y, static y =>
-        {
-            var x = y.In0!;
-            int k = y.IntArg, h = x.Shape[2], w = x.Shape[3], oh = y.Shape[2], ow = y.Shape[3], planes = x.Shape[0] * x.Shape[1];
-            ReadOnlySpan<float> xv = x.Data, yv = y.Data, g = y.Grad!.Data;
-            var gx = x.GradSpan();
-            for (int pl = 0; pl < planes; pl++)
-                for (int i = 0; i < oh; i++)
+                for (int j = 0; j < ow; j++) Unsafe.Add(ref outRow, j) = Unsafe.Add(ref top, j * k);
+                for (int u = 0; u < k; u++)
+                {
+                    ref float row = ref Unsafe.Add(ref top, u * w);
                     for (int j = 0; j < ow; j++)
                     {
-                        int o = pl * oh * ow + i * ow + j;
-                        gx[pl * h * w + FirstMatch(xv.Slice(pl * h * w, h * w), w, i * k, j * k, k, yv[o])] += g[o];
+                        ref float best = ref Unsafe.Add(ref outRow, j);
+                        for (int v = 0; v < k; v++) best = MathF.Max(best, Unsafe.Add(ref row, j * k + v));
                     }
-        }, x);
+                }
+            }
+        y.IntArg = k;
+        AutogradEngine.Record(y, MaxPool2dBackward, x);
         return y;
     }
 
-    // Offset within the plane of the first element of the k×k window at (row, col) equal to `value` (NaN matches NaN).
-    private static int FirstMatch(ReadOnlySpan<float> plane, int w, int row, int col, int k, float value)
+    private static readonly Action<Tensor> MaxPool2dBackward = static y =>
+    {
+        var x = y.In0!;
+        int k = y.IntArg, h = x.Shape[2], w = x.Shape[3], oh = y.Shape[2], ow = y.Shape[3], planes = x.Shape[0] * x.Shape[1];
+        ref float xv = ref MemoryMarshal.GetReference(x.Data);
+        ref float yv = ref MemoryMarshal.GetReference(y.Data);
+        ref float g = ref MemoryMarshal.GetReference(y.Grad!.Data);
+        ref float gx = ref MemoryMarshal.GetReference(x.GradSpan());
+        for (int pl = 0; pl < planes; pl++)
+            for (int i = 0; i < oh; i++)
+            {
+                int rowStart = (pl * h + i * k) * w;
+                for (int j = 0; j < ow; j++)
+                {
+                    int o = (pl * oh + i) * ow + j;
+                    ref float window = ref Unsafe.Add(ref xv, rowStart + j * k);
+                    ref float gWindow = ref Unsafe.Add(ref gx, rowStart + j * k);
+                    float max = Unsafe.Add(ref yv, o), grad = Unsafe.Add(ref g, o);
+                    if (k != 2 || !AddToFirstOfFour(ref window, ref gWindow, w, max, grad))
+                        Unsafe.Add(ref gWindow, FirstMatch(ref window, w, k, max)) += grad;
+                }
+            }
+    };
+
+    // 2×2 windows without branches on the data (which element is the maximum is a coin toss, and
+    // mispredicted branches cost more than the arithmetic): each element gets grad if it is the first
+    // equal to max, else +0. Returns false, having added nothing, when no element equals max (max is NaN).
+    private static bool AddToFirstOfFour(ref float window, ref float gWindow, int w, float max, float grad)
+    {
+        bool a = window == max;
+        bool b = !a & Unsafe.Add(ref window, 1) == max;
+        bool c = !(a | b) & Unsafe.Add(ref window, w) == max;
+        bool d = !(a | b | c) & Unsafe.Add(ref window, w + 1) == max;
+        int bits = BitConverter.SingleToInt32Bits(grad);
+        gWindow += Select(bits, a);
+        Unsafe.Add(ref gWindow, 1) += Select(bits, b);
+        Unsafe.Add(ref gWindow, w) += Select(bits, c);
+        Unsafe.Add(ref gWindow, w + 1) += Select(bits, d);
+        return a | b | c | d;
+    }
+
+    // The float with `bits` when `keep`, else +0 (a bit mask, not a product: ∞·0 would be NaN).
+    private static float Select(int bits, bool keep) => BitConverter.Int32BitsToSingle(bits & -Unsafe.As<bool, byte>(ref keep));
+
+    // Offset (u·w + v) from the window's top-left of its first element equal to `value` (NaN matches NaN).
+    private static int FirstMatch(ref float window, int w, int k, float value)
     {
         bool nan = float.IsNaN(value);
         for (int u = 0; u < k; u++)
             for (int v = 0; v < k; v++)
             {
-                int at = (row + u) * w + col + v;
-                if (plane[at] == value || nan && float.IsNaN(plane[at])) return at;
+                float e = Unsafe.Add(ref window, u * w + v);
+                if (e == value || nan && float.IsNaN(e)) return u * w + v;
             }
-        return row * w + col;
+        return 0;
     }
 
     /// <summary>Mean over non-overlapping <paramref name="kernelSize"/>×<paramref name="kernelSize"/> windows of (N, C, H, W) images.</summary>
@@ -77,37 +119,41 @@ public static partial class Ops
         var y = Tensor.Empty([x.Shape[0], x.Shape[1], oh, ow]);
         int k = kernelSize, h = x.Shape[2], w = x.Shape[3], planes = x.Shape[0] * x.Shape[1];
         float scale = 1f / (k * k);
-        ReadOnlySpan<float> xv = x.Data;
-        var yv = y.Data;
+        ref float src = ref MemoryMarshal.GetReference(x.Data);
+        ref float dst = ref MemoryMarshal.GetReference(y.Data);
         for (int pl = 0; pl < planes; pl++)
-        {
-            var src = xv.Slice(pl * h * w, h * w);
-            var dst = yv.Slice(pl * oh * ow, oh * ow);
             for (int i = 0; i < oh; i++)
+            {
+                ref float outRow = ref Unsafe.Add(ref dst, (pl * oh + i) * ow);
+                ref float top = ref Unsafe.Add(ref src, (pl * h + i * k) * w);
                 for (int j = 0; j < ow; j++)
                 {
                     float sum = 0f;
                     for (int u = 0; u < k; u++)
-                        for (int v = 0; v < k; v++) sum += src[(i * k + u) * w + j * k + v];
-                    dst[i * ow + j] = sum * scale;
+                        for (int v = 0; v < k; v++) sum += Unsafe.Add(ref top, u * w + j * k + v);
+                    Unsafe.Add(ref outRow, j) = sum * scale;
                 }
-        }
+            }
         y.IntArg = k;
         AutogradEngine.Record(y, static y => // every pixel of a window gets g / k²
         {
             var x = y.In0!;
             int k = y.IntArg, h = x.Shape[2], w = x.Shape[3], oh = y.Shape[2], ow = y.Shape[3], planes = x.Shape[0] * x.Shape[1];
             float scale = 1f / (k * k);
-            ReadOnlySpan<float> g = y.Grad!.Data;
-            var gx = x.GradSpan();
+            ref float g = ref MemoryMarshal.GetReference(y.Grad!.Data);
+            ref float gx = ref MemoryMarshal.GetReference(x.GradSpan());
             for (int pl = 0; pl < planes; pl++)
                 for (int i = 0; i < oh; i++)
+                {
+                    ref float gRow = ref Unsafe.Add(ref g, (pl * oh + i) * ow);
+                    ref float top = ref Unsafe.Add(ref gx, (pl * h + i * k) * w);
                     for (int j = 0; j < ow; j++)
                     {
-                        float share = g[pl * oh * ow + i * ow + j] * scale;
+                        float share = Unsafe.Add(ref gRow, j) * scale;
                         for (int u = 0; u < k; u++)
-                            for (int v = 0; v < k; v++) gx[pl * h * w + (i * k + u) * w + j * k + v] += share;
+                            for (int v = 0; v < k; v++) Unsafe.Add(ref top, u * w + j * k + v) += share;
                     }
+                }
         }, x);
         return y;
     }
@@ -134,32 +180,40 @@ public static partial class Ops
         var y = Tensor.Empty([x.Shape[0], x.Shape[1], oh, ow]);
         ReadOnlySpan<float> xv = x.Data;
         var yv = y.Data;
-        for (int pl = 0; pl < planes; pl++)
-            for (int i = 0; i < h; i++)
+        ref float dst = ref MemoryMarshal.GetReference(yv);
+        for (int r = 0; r < planes * h; r++)
+        {
+            ref float src = ref Unsafe.Add(ref MemoryMarshal.GetReference(xv), r * w);
+            ref float first = ref Unsafe.Add(ref dst, r * scale * ow);
+            for (int j = 0; j < w; j++)
             {
-                var src = xv.Slice((pl * h + i) * w, w);
-                var first = yv.Slice((pl * oh + i * scale) * ow, ow);
-                for (int j = 0; j < w; j++) first.Slice(j * scale, scale).Fill(src[j]);
-                for (int r = 1; r < scale; r++) first.CopyTo(yv.Slice((pl * oh + i * scale + r) * ow, ow));
+                float value = Unsafe.Add(ref src, j);
+                for (int v = 0; v < scale; v++) Unsafe.Add(ref first, j * scale + v) = value;
             }
+            var firstRow = yv.Slice(r * scale * ow, ow);
+            for (int u = 1; u < scale; u++) firstRow.CopyTo(yv.Slice((r * scale + u) * ow, ow));
+        }
         y.IntArg = scale;
         AutogradEngine.Record(y, static y => // each input pixel collects the s×s block it was copied to
         {
             var x = y.In0!;
             int s = y.IntArg, h = x.Shape[2], w = x.Shape[3], ow = y.Shape[3], planes = x.Shape[0] * x.Shape[1];
-            ReadOnlySpan<float> g = y.Grad!.Data;
-            var gx = x.GradSpan();
-            for (int pl = 0; pl < planes; pl++)
-                for (int i = 0; i < h; i++)
+            ref float g = ref MemoryMarshal.GetReference(y.Grad!.Data);
+            ref float gx = ref MemoryMarshal.GetReference(x.GradSpan());
+            for (int r = 0; r < planes * h; r++)
+            {
+                ref float dst = ref Unsafe.Add(ref gx, r * w);
+                for (int u = 0; u < s; u++)
                 {
-                    var dst = gx.Slice((pl * h + i) * w, w);
-                    for (int r = 0; r < s; r++)
+                    ref float row = ref Unsafe.Add(ref g, (r * s + u) * ow);
+                    for (int j = 0; j < w; j++)
                     {
-                        var row = g.Slice(((pl * h + i) * s + r) * ow, ow);
-                        for (int j = 0; j < w; j++)
-                            for (int v = 0; v < s; v++) dst[j] += row[j * s + v];
+                        float sum = 0f;
+                        for (int v = 0; v < s; v++) sum += Unsafe.Add(ref row, j * s + v);
+                        Unsafe.Add(ref dst, j) += sum;
                     }
                 }
+            }
         }, x);
         return y;
     }

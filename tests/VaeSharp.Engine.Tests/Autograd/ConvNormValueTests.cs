@@ -184,7 +184,7 @@ public class ConvNormValueTests
     }
 
     [Fact]
-    public void MaxPool2d_SendsTheGradientToTheFirstMaximum_AndPropagatesNaN()
+    public void MaxPool2d_SendsTheGradientToTheFirstMaximumOnly_AndPropagatesNaN()
     {
         var x = Tensor.FromArray([1f, 3f, 3f, 2f, /**/ 0f, float.NaN, 7f, 7f], 1, 2, 2, 2);
         x.RequiresGrad = true;
@@ -193,6 +193,12 @@ public class ConvNormValueTests
         Assert.True(float.IsNaN(y.Data[1]));
         Ops.Sum(Ops.Mul(y, Tensor.FromArray([2f, 5f], 1, 2, 1, 1))).Backward();
         Assert.Equal([0f, 2f, 0f, 0f, 0f, 5f, 0f, 0f], x.Grad!.ToArray());
+
+        // An infinite upstream gradient reaches the maximum only (no ∞·0 = NaN on the others).
+        var z = Tensor.FromArray([1f, 4f, 2f, 3f], 1, 1, 2, 2);
+        z.RequiresGrad = true;
+        Ops.Sum(Ops.Mul(Ops.MaxPool2d(z), Tensor.FromArray([float.PositiveInfinity], 1, 1, 1, 1))).Backward();
+        Assert.Equal([0f, float.PositiveInfinity, 0f, 0f], z.Grad!.ToArray());
     }
 
     [Fact]
