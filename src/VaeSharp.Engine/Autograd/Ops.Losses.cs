@@ -73,7 +73,7 @@ public static partial class Ops
         switch (kind)
         {
             case LossKind.Bce:
-                for (int i = 0; i < n; i++) { float x = av[i]; t[i] = MathF.Max(x, 0f) - x * bv[i] + MathF.Log(1f + MathF.Exp(-MathF.Abs(x))); }
+                BceTerms(av, bv, t);
                 break;
             case LossKind.Mse:
                 TensorPrimitives.Subtract(av, bv, t);
@@ -99,8 +99,9 @@ public static partial class Ops
         else
         {
             y = Tensor.Empty([]);
+            // Float sums of 1024-element chunks (vectorised), added up in double.
             double sum = 0;
-            foreach (float v in t) sum += v;
+            for (int at = 0; at < t.Length; at += 1024) sum += TensorPrimitives.Sum(t.Slice(at, Math.Min(1024, t.Length - at)));
             y.Data[0] = (float)(reduction == Reduction.Mean ? sum / n : sum);
         }
         BufferPool.Return(terms);
@@ -125,6 +126,17 @@ public static partial class Ops
         Span<float> ga = a.RequiresGrad ? a.GradSpan() : default, gb = b.RequiresGrad ? b.GradSpan() : default;
         Span<float> cv = c is null ? default : c.Data;
         Span<float> gc = c is { RequiresGrad: true } ? c.GradSpan() : default;
+        if (kind == LossKind.Bce && scalar && gb.IsEmpty)
+        {
+            // The training path: dℓ/dx = g·(σ(x) − t), vectorised.
+            float[] tmp = BufferPool.Rent(av.Length);
+            var d = tmp.AsSpan(0, av.Length);
+            TensorPrimitives.Sigmoid(av, d);
+            TensorPrimitives.Subtract(d, bv, d);
+            TensorPrimitives.MultiplyAdd(d, g[0] * scale, ga, ga);
+            BufferPool.Return(tmp);
+            return;
+        }
         for (int i = 0; i < av.Length; i++)
         {
             float gi = (scalar ? g[0] : g[i]) * scale;
@@ -157,6 +169,24 @@ public static partial class Ops
             }
         }
     };
+
+    // ℓ = max(x, 0) − x·t + log(1 + e^−|x|), in vectorised passes. For |x| > 17 the last term is below
+    // float resolution of 1 + e^−|x| and rounds to 0: an absolute error under 4·10⁻⁸ per element.
+    private static void BceTerms(ReadOnlySpan<float> x, ReadOnlySpan<float> target, Span<float> terms)
+    {
+        float[] tmp = BufferPool.Rent(x.Length);
+        var u = tmp.AsSpan(0, x.Length);
+        TensorPrimitives.Abs(x, terms);
+        TensorPrimitives.Negate(terms, terms);
+        TensorPrimitives.Exp(terms, terms);
+        TensorPrimitives.Add(terms, 1f, terms);
+        TensorPrimitives.Log(terms, terms);
+        TensorPrimitives.Max(x, 0f, u);
+        TensorPrimitives.Add(terms, u, terms);
+        TensorPrimitives.Multiply(x, target, u);
+        TensorPrimitives.Subtract(terms, u, terms);
+        BufferPool.Return(tmp);
+    }
 
     private static void RequireSameShape(Tensor a, Tensor b, string op, string aName, string bName)
     {

@@ -1,16 +1,35 @@
 namespace VaeSharp.Engine.Kernels;
 
+// The public single-precision GEMM. Row-major, contiguous. Dimensions: M rows of C, N columns of
+// C, K the reduction.
+//   a is (M, K), or (K, M) when transA
+//   b is (K, N), or (N, K) when transB
+//   c is (M, N); c = op(a)·op(b), or c += op(a)·op(b) when accumulate
+// Validates the arguments and hands the work to GemmPacked (6×16 AVX2+FMA micro-kernel, or a
+// scalar kernel on the same packing without AVX2/FMA). GemmReference is the oracle in the tests.
+// No alpha/beta other than beta ∈ {0, 1}; no leading dimensions (matrices are contiguous).
+
 /// <summary>
 /// Single-precision matrix product on row-major, contiguous matrices:
 /// <c>C = op(A)·op(B)</c> or <c>C += op(A)·op(B)</c>.
 /// </summary>
 /// <remarks>
 /// Shapes: A is (M, K) or (K, M) when <c>transA</c>; B is (K, N) or (N, K) when <c>transB</c>; C is (M, N).
-/// Results are bit-identical for any <see cref="EngineSettings.Threads"/>.
+/// Uses up to <see cref="EngineSettings.Threads"/> threads; results are bit-identical for any thread count.
+/// Steady-state calls allocate no managed memory.
 /// </remarks>
 public static class Gemm
 {
     /// <summary>C (M×N) = op(A)·op(B), or C += op(A)·op(B) when <paramref name="accumulate"/>.</summary>
+    /// <param name="transA">A is stored as (K, M) and used transposed.</param>
+    /// <param name="transB">B is stored as (N, K) and used transposed (the Linear weight layout).</param>
+    /// <param name="m">Rows of C.</param>
+    /// <param name="n">Columns of C.</param>
+    /// <param name="k">The reduction length.</param>
+    /// <param name="a">A, row-major, at least M·K values.</param>
+    /// <param name="b">B, row-major, at least K·N values.</param>
+    /// <param name="c">C, row-major, at least M·N values; read only when <paramref name="accumulate"/>.</param>
+    /// <param name="accumulate">Add the product to C instead of overwriting it.</param>
     public static void Sgemm(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate = false)
     {
@@ -18,6 +37,12 @@ public static class Gemm
         if (a.Length < (long)m * k) throw new ArgumentException($"A holds {a.Length} values; {m}x{k} needed.", nameof(a));
         if (b.Length < (long)k * n) throw new ArgumentException($"B holds {b.Length} values; {k}x{n} needed.", nameof(b));
         if (c.Length < (long)m * n) throw new ArgumentException($"C holds {c.Length} values; {m}x{n} needed.", nameof(c));
-        GemmReference.Sgemm(transA, transB, m, n, k, a, b, c, accumulate);
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate) c[..(m * n)].Clear();
+            return;
+        }
+        GemmPacked.Sgemm(transA, transB, m, n, k, a, b, c, accumulate);
     }
 }

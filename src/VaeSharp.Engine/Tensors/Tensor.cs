@@ -18,7 +18,7 @@ namespace VaeSharp.Engine.Tensors;
 public sealed partial class Tensor
 {
     private float[] _storage;
-    private readonly int _offset;
+    private int _offset;
     private readonly int[] _shape;
     private readonly bool _ownsPooledStorage;
     private bool _released;
@@ -67,6 +67,14 @@ public sealed partial class Tensor
     }
 
     internal float[] Storage => _storage;
+
+    // Moves this tensor's values into `storage` at `offset` (parameter packing); the tensor becomes a view there.
+    internal void Rebind(float[] storage, int offset)
+    {
+        Data.CopyTo(storage.AsSpan(offset, Size));
+        _storage = storage;
+        _offset = offset;
+    }
     internal int Offset => _offset;
 
     /// <summary>True when the storage came from a <see cref="TensorScope"/> and goes back when it ends.</summary>

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using VaeSharp.Engine;
+
+namespace VaeSharp.Cli.Commands;
+
+// Options shared by several verbs, and their checks (messages name the option and the expected value).
+internal static class CommonOptions
+{
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "Threads for the kernels (results do not depend on it).",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON instead of text." };
+
+    public static Option<ulong> Seed(ulong dflt = 1) => new("--seed") { Description = "Random seed.", DefaultValueFactory = _ => dflt };
+
+    public static Option<string?> DataDir() => new("--data-dir")
+    {
+        Description = "Folder with the four MNIST-format idx files (plain or .gz) to use instead of the cache.",
+    };
+
+    public static Argument<string> RunArgument() => new("run") { Description = "A run folder written by 'vae train'." };
+
+    public static void ApplyThreads(int threads)
+    {
+        if (threads < 1 || threads > 256) throw new UsageException($"--threads {threads}: expected an integer from 1 to 256.");
+        EngineSettings.Threads = threads;
+    }
+
+    public static void Positive(int value, string option)
+    {
+        if (value <= 0) throw new UsageException($"{option} {value}: expected a positive integer.");
+    }
+
+    public static int[] ParseWidths(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var widths = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out widths[i]) || widths[i] <= 0)
+                throw new UsageException($"{option} '{text}': expected comma-separated positive widths, e.g. 400 or 512,256.");
+        return widths;
+    }
+}

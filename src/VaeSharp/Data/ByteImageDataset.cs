@@ -1,0 +1,65 @@
+namespace VaeSharp.Data;
+
+/// <summary>
+/// Images stored as bytes (0–255) in memory and served as floats in [0, 1]; MNIST-style sets use it.
+/// </summary>
+public sealed class ByteImageDataset : IDataset
+{
+    private readonly byte[] _pixels;
+    private readonly int[]? _labels;
+    private readonly int _exampleSize;
+
+    /// <summary>Wraps <paramref name="pixels"/> holding <paramref name="count"/> examples of shape <paramref name="exampleShape"/>.</summary>
+    public ByteImageDataset(string name, byte[] pixels, int count, int[] exampleShape, int[]? labels = null, int classCount = 0)
+    {
+        _exampleSize = exampleShape.Aggregate(1, (a, b) => a * b);
+        if (pixels.Length != (long)count * _exampleSize)
+            throw new ArgumentException($"{name}: {pixels.Length} bytes do not hold {count} examples of {_exampleSize} values.");
+        if (labels is not null && labels.Length != count)
+            throw new ArgumentException($"{name}: {labels.Length} labels for {count} examples.");
+        Name = name;
+        _pixels = pixels;
+        Count = count;
+        ExampleShape = (int[])exampleShape.Clone();
+        _labels = labels;
+        ClassCount = labels is null ? 0 : Math.Max(classCount, labels.Length == 0 ? 0 : labels.Max() + 1);
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public int Count { get; }
+
+    /// <inheritdoc />
+    public int[] ExampleShape { get; }
+
+    /// <inheritdoc />
+    public int ClassCount { get; }
+
+    /// <inheritdoc />
+    public void CopyExamples(ReadOnlySpan<int> indices, Span<float> destination)
+    {
+        int size = _exampleSize;
+        const float scale = 1f / 255f;
+        for (int i = 0; i < indices.Length; i++)
+        {
+            var src = _pixels.AsSpan(indices[i] * size, size);
+            var dst = destination.Slice(i * size, size);
+            for (int j = 0; j < size; j++) dst[j] = src[j] * scale;
+        }
+    }
+
+    /// <inheritdoc />
+    public int Label(int index) => _labels is null
+        ? throw new InvalidOperationException($"{Name} has no labels.")
+        : _labels[index];
+
+    /// <summary>The first <paramref name="count"/> examples as a new data set (for quick runs and tests).</summary>
+    public ByteImageDataset Take(int count)
+    {
+        count = Math.Min(count, Count);
+        return new ByteImageDataset(Name, _pixels.AsSpan(0, count * _exampleSize).ToArray(), count, ExampleShape,
+            _labels?.AsSpan(0, count).ToArray(), ClassCount);
+    }
+}
