@@ -283,7 +283,7 @@ public sealed class SafeTensorsTests : IDisposable
     [Fact]
     public void Write_ThenRead_RoundTripsExactly()
     {
-        var random = new Random(1234);
+        var random = new System.Random(1234);
         float[] Randoms(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
         SafeTensor[] tensors =
         [

@@ -195,7 +195,7 @@ public class GemmTests
 
     private static (float[] A, float[] B, float[] C) Operands(int m, int n, int k, int seed)
     {
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         float[] Fill(int count)
         {
             var values = new float[count];
