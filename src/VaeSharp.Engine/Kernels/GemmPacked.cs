@@ -216,7 +216,7 @@ internal sealed unsafe class GemmPacked : IParallelJob
                 }
                 else
                 {
-                    Kernel(kc, ap, bp, tile, NR, false);
+                    EdgeKernel(kc, ap, bp, tile, rows);
                     WriteBack(tile, cp, n, rows, cols, add);
                 }
             }
@@ -228,6 +228,15 @@ internal sealed unsafe class GemmPacked : IParallelJob
     {
         if (_simd) GemmMicroKernels.Fma6x16(kc, ap, bp, c, ldc, add);
         else GemmMicroKernels.Scalar6x16(kc, ap, bp, c, ldc, add);
+    }
+
+    // A partial tile into the 6×16 temporary: skips the rows past the bottom edge where it pays.
+    private void EdgeKernel(int kc, float* ap, float* bp, float* tile, int rows)
+    {
+        if (!_simd) GemmMicroKernels.Scalar6x16(kc, ap, bp, tile, NR, false);
+        else if (rows <= 2) GemmMicroKernels.Fma2x16(kc, ap, bp, tile, NR);
+        else if (rows <= 4) GemmMicroKernels.Fma4x16(kc, ap, bp, tile, NR);
+        else GemmMicroKernels.Fma6x16(kc, ap, bp, tile, NR, false);
     }
 
     // Same arithmetic as the kernel's own write: c = old c + tile, or c = tile.
