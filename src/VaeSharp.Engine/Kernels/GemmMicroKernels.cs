@@ -10,6 +10,8 @@ namespace VaeSharp.Engine.Kernels;
 //   c points at C(i, j) with row stride ldc; all 6×16 values are read (add) and written.
 // Every value of c is a chain of multiply-adds over p = 0..kc-1 in order, started from zero, and
 // then added to the old c, so its value does not depend on which thread computed the tile.
+// Fma4x16 and Fma2x16 compute only the top rows of a bottom edge panel (M % 6), into a temporary
+// tile (never adding), with the same chain per value as Fma6x16.
 internal static unsafe class GemmMicroKernels
 {
     public const int MR = 6;
@@ -68,6 +70,62 @@ internal static unsafe class GemmMicroKernels
         Avx.Store(c, c30); Avx.Store(c + 8, c31); c += ldc;
         Avx.Store(c, c40); Avx.Store(c + 8, c41); c += ldc;
         Avx.Store(c, c50); Avx.Store(c + 8, c51);
+    }
+
+    /// <summary>Rows 0..3 of <see cref="Fma6x16"/> (same per-value arithmetic), for a bottom edge panel of 3–4 rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Fma4x16(int kc, float* ap, float* bp, float* c, nint ldc)
+    {
+        Vector256<float> c00 = Vector256<float>.Zero, c01 = Vector256<float>.Zero;
+        Vector256<float> c10 = Vector256<float>.Zero, c11 = Vector256<float>.Zero;
+        Vector256<float> c20 = Vector256<float>.Zero, c21 = Vector256<float>.Zero;
+        Vector256<float> c30 = Vector256<float>.Zero, c31 = Vector256<float>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Avx.LoadVector256(bp);
+            Vector256<float> b1 = Avx.LoadVector256(bp + 8);
+            Vector256<float> av = Avx.BroadcastScalarToVector256(ap);
+            c00 = Fma.MultiplyAdd(av, b0, c00);
+            c01 = Fma.MultiplyAdd(av, b1, c01);
+            av = Avx.BroadcastScalarToVector256(ap + 1);
+            c10 = Fma.MultiplyAdd(av, b0, c10);
+            c11 = Fma.MultiplyAdd(av, b1, c11);
+            av = Avx.BroadcastScalarToVector256(ap + 2);
+            c20 = Fma.MultiplyAdd(av, b0, c20);
+            c21 = Fma.MultiplyAdd(av, b1, c21);
+            av = Avx.BroadcastScalarToVector256(ap + 3);
+            c30 = Fma.MultiplyAdd(av, b0, c30);
+            c31 = Fma.MultiplyAdd(av, b1, c31);
+            ap += MR;
+            bp += NR;
+        }
+        Avx.Store(c, c00); Avx.Store(c + 8, c01); c += ldc;
+        Avx.Store(c, c10); Avx.Store(c + 8, c11); c += ldc;
+        Avx.Store(c, c20); Avx.Store(c + 8, c21); c += ldc;
+        Avx.Store(c, c30); Avx.Store(c + 8, c31);
+    }
+
+    /// <summary>Rows 0..1 of <see cref="Fma6x16"/> (same per-value arithmetic), for a bottom edge panel of 1–2 rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Fma2x16(int kc, float* ap, float* bp, float* c, nint ldc)
+    {
+        Vector256<float> c00 = Vector256<float>.Zero, c01 = Vector256<float>.Zero;
+        Vector256<float> c10 = Vector256<float>.Zero, c11 = Vector256<float>.Zero;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<float> b0 = Avx.LoadVector256(bp);
+            Vector256<float> b1 = Avx.LoadVector256(bp + 8);
+            Vector256<float> av = Avx.BroadcastScalarToVector256(ap);
+            c00 = Fma.MultiplyAdd(av, b0, c00);
+            c01 = Fma.MultiplyAdd(av, b1, c01);
+            av = Avx.BroadcastScalarToVector256(ap + 1);
+            c10 = Fma.MultiplyAdd(av, b0, c10);
+            c11 = Fma.MultiplyAdd(av, b1, c11);
+            ap += MR;
+            bp += NR;
+        }
+        Avx.Store(c, c00); Avx.Store(c + 8, c01); c += ldc;
+        Avx.Store(c, c10); Avx.Store(c + 8, c11);
     }
 
     /// <summary>

@@ -8,11 +8,14 @@ namespace VaeSharp.Engine.Kernels;
 //   a is (M, K), or (K, M) when transA
 //   b is (K, N), or (N, K) when transB
 //   c is (M, N); c = op(a)·op(b), or c += op(a)·op(b) when accumulate
-// Loops, outermost first:
+// Steps, outermost loop first:
 //   j0 over N in blocks of NC       B̃ (kc, nc) packed once per (j0, p0) and shared by all threads
 //   p0 over K in blocks of kc ≤ KC  fixed order; block sizes depend only on K
 //   i0 over M in chunks of 8 MC     Ã (mRows, kc) packed for the chunk, shared
-//     parallel tasks: (MC block × group of 16-wide panels), each running 6×16 micro-kernels
+// Each step's compute is split into tasks (MC block × group of 16-wide panels) running 6×16
+// micro-kernels. Packing is pipelined: one WorkerPool.Run computes step s from one pair of
+// buffers while packing step s + 1 into the other, so there is one fork-join per step and the
+// packing fills the threads' idle tail.
 // Each C value is a chain over the K blocks in order, each block one micro-kernel chain, so the
 // result is bit-identical for any thread count and any task split (threads only choose who runs
 // a tile). Edge tiles are computed from zero-padded panels into a 6×16 temporary, then the valid
@@ -27,6 +30,7 @@ internal sealed unsafe class GemmPacked : IParallelJob
     public const int NC = 2048;  // B̃ block (KC, NC) = 2 MiB stays in L3
     private const int MBlocksPerChunk = 8;
     private const int PanelsPerPackTask = 4;
+    private const int TasksPerThread = 16;
     // Fewer multiply-adds than this run on the calling thread: a fork-join costs microseconds.
     private const long ParallelThreshold = 1L << 18;
 
@@ -37,21 +41,29 @@ internal sealed unsafe class GemmPacked : IParallelJob
 
     private readonly bool _simd = UsesSimd;
     private bool _inUse;
-    private float[] _aStore = [], _bStore = [];
-    private float* _aPack, _bPack;
+    // Two Ã and two B̃ buffers: step s packs into one while step s - 1 computes from the other.
+    private readonly float[][] _stores = [[], [], [], []];
+    private readonly float*[] _buffers = new float*[4];
 
     // The problem.
     private float* _a, _b, _c;
     private int _m, _n, _k;
     private bool _transA, _transB, _accumulate;
+    private int _threads, _kcStep, _mcRows, _chunkRows, _kBlocks, _mChunks;
 
-    // The current block: C columns [_j0, _j0 + _nc), K steps [_p0, _p0 + _kc), C rows [_i0, _i0 + _mRows).
-    private int _j0, _p0, _kc, _i0, _mRows;
-    private int _mcRows;          // rows per compute block, a multiple of MR
-    private int _aPanels, _bPanels;
-    private bool _packing;        // which phase Execute runs
-    private int _bPackTasks;      // pack tasks [0, _bPackTasks) pack B̃, the rest pack Ã
-    private int _groupPanels, _groups;
+    // The step being computed and the step being packed by the current WorkerPool.Run.
+    private Step _compute, _pack;
+
+    // One (j0, p0, i0) block: C columns [J0, J0 + 16·BPanels), K steps [P0, P0 + Kc), C rows [I0, I0 + MRows).
+    private struct Step
+    {
+        public int J0, P0, Kc, I0, MRows, APanels, BPanels;
+        public float* APack, BPack;
+        public int BPackTasks;          // pack tasks [0, BPackTasks) pack B̃ (0 when B̃ is reused)
+        public int PackTasks;           // then Ã
+        public int Groups, GroupPanels; // compute tasks: MC blocks × groups of panels
+        public int ComputeTasks;
+    }
 
     public static void Sgemm(bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate)
@@ -79,102 +91,123 @@ internal sealed unsafe class GemmPacked : IParallelJob
     private void Run()
     {
         int m = _m, n = _n, k = _k;
-        int threads = (long)m * n * k < ParallelThreshold ? 1 : EngineSettings.Threads;
+        _threads = (long)m * n * k < ParallelThreshold ? 1 : EngineSettings.Threads;
 
         // Balanced blocks: K = 784 gives four blocks of 196, not 256+256+256+16.
-        int kBlocks = CeilDiv(k, KC);
-        int kcStep = CeilDiv(k, kBlocks);
+        _kBlocks = CeilDiv(k, KC);
+        _kcStep = CeilDiv(k, _kBlocks);
         int mBlocks = CeilDiv(m, MC);
         _mcRows = RoundUp(CeilDiv(m, mBlocks), MR);
-        int chunkRows = _mcRows * MBlocksPerChunk;
-        EnsureBuffers(Math.Min(chunkRows, RoundUp(m, MR)) * kcStep, Math.Min(RoundUp(n, NR), NC) * kcStep);
-
-        for (int j0 = 0; j0 < n; j0 += NC)
+        _chunkRows = _mcRows * MBlocksPerChunk;
+        _mChunks = CeilDiv(m, _chunkRows);
+        int aFloats = Math.Min(_chunkRows, RoundUp(m, MR)) * _kcStep;
+        int bFloats = Math.Min(RoundUp(n, NR), NC) * _kcStep;
+        int steps = CeilDiv(n, NC) * _kBlocks * _mChunks;
+        EnsureBuffer(0, aFloats);
+        EnsureBuffer(2, bFloats);
+        if (steps > 1)
         {
-            _j0 = j0;
-            _bPanels = CeilDiv(Math.Min(NC, n - j0), NR);
-            for (int p0 = 0; p0 < k; p0 += kcStep)
-            {
-                _p0 = p0;
-                _kc = Math.Min(kcStep, k - p0);
-                for (int i0 = 0; i0 < m; i0 += chunkRows)
-                {
-                    _i0 = i0;
-                    _mRows = Math.Min(chunkRows, m - i0);
-                    _aPanels = CeilDiv(_mRows, MR);
+            EnsureBuffer(1, aFloats);
+            EnsureBuffer(3, bFloats);
+        }
 
-                    _packing = true;
-                    _bPackTasks = i0 == 0 ? CeilDiv(_bPanels, PanelsPerPackTask) : 0;
-                    WorkerPool.Run(_bPackTasks + CeilDiv(_aPanels, PanelsPerPackTask), this, threads);
-
-                    // About four tasks per thread, so a slow thread (a noisy neighbour) is absorbed.
-                    _packing = false;
-                    int computeMBlocks = CeilDiv(_mRows, _mcRows);
-                    int groups = threads == 1 ? 1 : Math.Clamp(CeilDiv(4 * threads, computeMBlocks), 1, _bPanels);
-                    _groupPanels = CeilDiv(_bPanels, groups);
-                    _groups = CeilDiv(_bPanels, _groupPanels);
-                    WorkerPool.Run(computeMBlocks * _groups, this, threads);
-                }
-            }
+        _compute = default;
+        _pack = MakeStep(0);
+        WorkerPool.Run(_pack.PackTasks, this, _threads);
+        for (int s = 0; s < steps; s++)
+        {
+            _compute = _pack;
+            _pack = s + 1 < steps ? MakeStep(s + 1) : default;
+            WorkerPool.Run(_compute.ComputeTasks + _pack.PackTasks, this, _threads);
         }
     }
 
-    public void Execute(int task)
+    private Step MakeStep(int index)
     {
-        if (_packing) Pack(task);
-        else Compute(task);
+        int chunk = index % _mChunks;
+        int bBlock = index / _mChunks;         // which (j0, p0) block, in order
+        int kBlock = bBlock % _kBlocks;
+        var step = new Step
+        {
+            J0 = bBlock / _kBlocks * NC,
+            P0 = kBlock * _kcStep,
+            I0 = chunk * _chunkRows,
+            APack = _buffers[index & 1],
+            BPack = _buffers[2 + (bBlock & 1)],
+        };
+        step.Kc = Math.Min(_kcStep, _k - step.P0);
+        step.MRows = Math.Min(_chunkRows, _m - step.I0);
+        step.APanels = CeilDiv(step.MRows, MR);
+        step.BPanels = CeilDiv(Math.Min(NC, _n - step.J0), NR);
+        step.BPackTasks = chunk == 0 ? CeilDiv(step.BPanels, PanelsPerPackTask) : 0;
+        step.PackTasks = step.BPackTasks + CeilDiv(step.APanels, PanelsPerPackTask);
+
+        // Several tasks per thread, so a slow thread (a noisy neighbour) is absorbed.
+        int mBlocks = CeilDiv(step.MRows, _mcRows);
+        int groups = _threads == 1 ? 1 : Math.Clamp(CeilDiv(TasksPerThread * _threads, mBlocks), 1, step.BPanels);
+        step.GroupPanels = CeilDiv(step.BPanels, groups);
+        step.Groups = CeilDiv(step.BPanels, step.GroupPanels);
+        step.ComputeTasks = mBlocks * step.Groups;
+        return step;
     }
 
-    private void Pack(int task)
+    // Compute tasks of _compute first, then the pack tasks of _pack (they fill the idle tail).
+    public void Execute(int task)
     {
-        if (task < _bPackTasks)
+        if (task < _compute.ComputeTasks) Compute(task, ref _compute);
+        else Pack(task - _compute.ComputeTasks, ref _pack);
+    }
+
+    private void Pack(int task, ref Step step)
+    {
+        if (task < step.BPackTasks)
         {
-            int end = Math.Min(_bPanels, (task + 1) * PanelsPerPackTask);
+            int end = Math.Min(step.BPanels, (task + 1) * PanelsPerPackTask);
             for (int jp = task * PanelsPerPackTask; jp < end; jp++)
             {
-                int j = _j0 + jp * NR;
+                int j = step.J0 + jp * NR;
                 int cols = Math.Min(NR, _n - j);
-                float* dst = _bPack + (nint)jp * NR * _kc;
-                if (_transB) GemmPacking.FromRows(_b + (nint)j * _k + _p0, _k, cols, _kc, dst, NR, _simd);
-                else GemmPacking.FromColumns(_b + (nint)_p0 * _n + j, _n, cols, _kc, dst, NR, _simd);
+                float* dst = step.BPack + (nint)jp * NR * step.Kc;
+                if (_transB) GemmPacking.FromRows(_b + (nint)j * _k + step.P0, _k, cols, step.Kc, dst, NR, _simd);
+                else GemmPacking.FromColumns(_b + (nint)step.P0 * _n + j, _n, cols, step.Kc, dst, NR, _simd);
             }
         }
         else
         {
-            task -= _bPackTasks;
-            int end = Math.Min(_aPanels, (task + 1) * PanelsPerPackTask);
+            task -= step.BPackTasks;
+            int end = Math.Min(step.APanels, (task + 1) * PanelsPerPackTask);
             for (int ip = task * PanelsPerPackTask; ip < end; ip++)
             {
-                int i = _i0 + ip * MR;
+                int i = step.I0 + ip * MR;
                 int rows = Math.Min(MR, _m - i);
-                float* dst = _aPack + (nint)ip * MR * _kc;
-                if (_transA) GemmPacking.FromColumns(_a + (nint)_p0 * _m + i, _m, rows, _kc, dst, MR, _simd);
-                else GemmPacking.FromRows(_a + (nint)i * _k + _p0, _k, rows, _kc, dst, MR, _simd);
+                float* dst = step.APack + (nint)ip * MR * step.Kc;
+                if (_transA) GemmPacking.FromColumns(_a + (nint)step.P0 * _m + i, _m, rows, step.Kc, dst, MR, _simd);
+                else GemmPacking.FromRows(_a + (nint)i * _k + step.P0, _k, rows, step.Kc, dst, MR, _simd);
             }
         }
     }
 
-    private void Compute(int task)
+    private void Compute(int task, ref Step step)
     {
-        int mBlock = Math.DivRem(task, _groups, out int group);
+        int mBlock = Math.DivRem(task, step.Groups, out int group);
         int ipStart = mBlock * (_mcRows / MR);
-        int ipEnd = Math.Min(_aPanels, ipStart + _mcRows / MR);
-        int jpStart = group * _groupPanels;
-        int jpEnd = Math.Min(_bPanels, jpStart + _groupPanels);
-        int kc = _kc, m = _m, n = _n;
-        bool add = _accumulate || _p0 > 0;
+        int ipEnd = Math.Min(step.APanels, ipStart + _mcRows / MR);
+        int jpStart = group * step.GroupPanels;
+        int jpEnd = Math.Min(step.BPanels, jpStart + step.GroupPanels);
+        int kc = step.Kc, m = _m, n = _n;
+        bool add = _accumulate || step.P0 > 0;
         float* tile = stackalloc float[MR * NR];
 
         // B micro-panel outer (it stays in L1), A panels of the block inner (they stay in L2).
         for (int jp = jpStart; jp < jpEnd; jp++)
         {
-            float* bp = _bPack + (nint)jp * NR * kc;
-            int j = _j0 + jp * NR;
+            float* bp = step.BPack + (nint)jp * NR * kc;
+            int j = step.J0 + jp * NR;
             int cols = Math.Min(NR, n - j);
             for (int ip = ipStart; ip < ipEnd; ip++)
             {
-                float* ap = _aPack + (nint)ip * MR * kc;
-                int i = _i0 + ip * MR;
+                float* ap = step.APack + (nint)ip * MR * kc;
+                int i = step.I0 + ip * MR;
                 int rows = Math.Min(MR, m - i);
                 float* cp = _c + (nint)i * n + j;
                 if (rows == MR && cols == NR)
@@ -183,7 +216,7 @@ internal sealed unsafe class GemmPacked : IParallelJob
                 }
                 else
                 {
-                    Kernel(kc, ap, bp, tile, NR, false);
+                    EdgeKernel(kc, ap, bp, tile, rows);
                     WriteBack(tile, cp, n, rows, cols, add);
                 }
             }
@@ -195,6 +228,15 @@ internal sealed unsafe class GemmPacked : IParallelJob
     {
         if (_simd) GemmMicroKernels.Fma6x16(kc, ap, bp, c, ldc, add);
         else GemmMicroKernels.Scalar6x16(kc, ap, bp, c, ldc, add);
+    }
+
+    // A partial tile into the 6×16 temporary: skips the rows past the bottom edge where it pays.
+    private void EdgeKernel(int kc, float* ap, float* bp, float* tile, int rows)
+    {
+        if (!_simd) GemmMicroKernels.Scalar6x16(kc, ap, bp, tile, NR, false);
+        else if (rows <= 2) GemmMicroKernels.Fma2x16(kc, ap, bp, tile, NR);
+        else if (rows <= 4) GemmMicroKernels.Fma4x16(kc, ap, bp, tile, NR);
+        else GemmMicroKernels.Fma6x16(kc, ap, bp, tile, NR, false);
     }
 
     // Same arithmetic as the kernel's own write: c = old c + tile, or c = tile.
@@ -209,17 +251,13 @@ internal sealed unsafe class GemmPacked : IParallelJob
 
     // Packed buffers: pinned arrays (so the GC may reclaim them with this thread), 64-byte
     // aligned, grown on demand and then reused: steady-state calls allocate nothing.
-    private void EnsureBuffers(int aFloats, int bFloats)
+    private void EnsureBuffer(int index, int floats)
     {
-        if (_aStore.Length < aFloats + 16) _aPack = Allocate(aFloats, out _aStore);
-        if (_bStore.Length < bFloats + 16) _bPack = Allocate(bFloats, out _bStore);
-    }
-
-    private static float* Allocate(int floats, out float[] store)
-    {
-        store = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+        if (_stores[index].Length >= floats + 16) return;
+        float[] store = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
         nint address = (nint)Unsafe.AsPointer(ref store[0]);
-        return (float*)((address + 63) & ~(nint)63);
+        _stores[index] = store;
+        _buffers[index] = (float*)((address + 63) & ~(nint)63);
     }
 
     private static int CeilDiv(int x, int y) => (x + y - 1) / y;

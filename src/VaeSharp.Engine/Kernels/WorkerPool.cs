@@ -12,6 +12,10 @@ namespace VaeSharp.Engine.Kernels;
 // Steady state allocates nothing: the helpers are created once (and more when Threads grows), the
 // job is an object the caller keeps and reuses, and waking a helper is a volatile write (helpers
 // spin for a short while after each job) or, if it had gone to sleep, a SemaphoreSlim release.
+// The caller, once out of tasks, spins for the helpers the same short while and then blocks, so
+// that on a busy machine a preempted helper can be moved to the caller's idle core. When a helper
+// kept the caller waiting over 1 ms (preempted by another process), Run uses the caller alone
+// for the next 50 ms: on a shared machine that beats waiting out time slices at every fork-join.
 //
 // One job at a time: a Run that finds the pool busy (another caller thread, or a task that itself
 // calls Run) executes its tasks inline on its own thread. Exceptions thrown by tasks are rethrown
@@ -24,9 +28,21 @@ internal interface IParallelJob
 
 internal static class WorkerPool
 {
-    // How long an idle helper spins before it blocks: long enough to bridge the gap between the
-    // consecutive fork-joins of one GEMM and between the kernels of a training step.
-    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+    // How long an idle helper (or the caller waiting for helpers) spins before it blocks: long
+    // enough to bridge the gaps between the fork-joins of one GEMM and most gaps between the
+    // kernels of a training step; short enough that on a busy machine the threads sleep (and get
+    // woken promptly) instead of burning their share of a core.
+    private static readonly long SpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
+
+    // Back-off: a helper that keeps the caller waiting this long was preempted by another process
+    // (tasks take well under a millisecond); then Run goes single-threaded for a while, instead of
+    // waiting out the scheduler's time slices at every fork-join. Results do not change.
+    private static readonly long PreemptedTicks = Stopwatch.Frequency / 1000; // 1 ms
+    private static readonly long BackoffTicks = Stopwatch.Frequency / 20;     // 50 ms
+    private static long _soloUntil;
+
+    /// <summary>Whether Run may fall back to one thread after a helper was preempted (tests turn it off).</summary>
+    public static bool AdaptiveBackoff { get; set; } = true;
 
     private const int ActiveBits = 16;
     private const long ActiveMask = (1L << ActiveBits) - 1;
@@ -39,7 +55,9 @@ internal static class WorkerPool
     private static IParallelJob? _job;
     private static int _taskCount;
     private static int _nextTask;
-    private static int _pendingHelpers;
+    private static int _pendingHelpers;           // helpers still running, | CallerSleeping
+    private const int CallerSleeping = 1 << 30;
+    private static readonly SemaphoreSlim AllDone = new(0);
     private static ExceptionDispatchInfo? _error;
 
     // (generation << ActiveBits) | number of helpers taking part in that generation, in one word so
@@ -57,6 +75,7 @@ internal static class WorkerPool
     {
         if (tasks <= 0) return;
         int threads = Math.Min(Math.Min(maxThreads, tasks), (int)ActiveMask + 1);
+        if (threads > 1 && AdaptiveBackoff && Stopwatch.GetTimestamp() < Volatile.Read(ref _soloUntil)) threads = 1;
         if (threads <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int t = 0; t < tasks; t++) job.Execute(t);
@@ -85,8 +104,10 @@ internal static class WorkerPool
                 RecordError(e);
             }
 
-            SpinWait spin = default;
-            while (Volatile.Read(ref _pendingHelpers) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            long ownTasksDone = Stopwatch.GetTimestamp();
+            WaitForHelpers();
+            long now = Stopwatch.GetTimestamp();
+            if (now - ownTasksDone > PreemptedTicks) Volatile.Write(ref _soloUntil, now + BackoffTicks);
             _error?.Throw();
         }
         finally
@@ -95,6 +116,29 @@ internal static class WorkerPool
             _error = null;
             Volatile.Write(ref _busy, 0);
         }
+    }
+
+    // Spin a while, then block so this core goes idle: if a helper was preempted by another
+    // process, the scheduler can then move it here instead of making us wait for its time slice.
+    private static void WaitForHelpers()
+    {
+        long start = Stopwatch.GetTimestamp();
+        while (Volatile.Read(ref _pendingHelpers) != 0)
+        {
+            if (Stopwatch.GetTimestamp() - start < SpinTicks)
+            {
+                Thread.SpinWait(16);
+                continue;
+            }
+            // Count and flag in one word: the helper that takes the count to zero sees the flag.
+            if ((Interlocked.Or(ref _pendingHelpers, CallerSleeping) & ~CallerSleeping) != 0) AllDone.Wait();
+            break;
+        }
+    }
+
+    private static void HelperDone()
+    {
+        if (Interlocked.Decrement(ref _pendingHelpers) == CallerSleeping) AllDone.Release();
     }
 
     private static void RunTasks(IParallelJob job)
@@ -167,7 +211,7 @@ internal static class WorkerPool
                 {
                     RecordError(e);
                 }
-                Interlocked.Decrement(ref _pendingHelpers);
+                HelperDone();
             }
         }
 

@@ -1,0 +1,55 @@
+// The GEMM benchmarks' BenchmarkDotNet setup: a short job with time-based warm-up (4 × 250 ms, so
+// tiered compilation has promoted every hot method before measuring), 9 measured iterations of
+// 250 ms, medians, and a GFLOP/s column computed from the median. Each case runs in its own
+// process, so OpenBLAS's spinning threads never compete with the managed pool.
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using Perfolizer.Horology;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+
+namespace VaeSharp.Benchmarks.Kernels;
+
+/// <summary>Short job, median and GFLOP/s columns, allocation column.</summary>
+public sealed class GemmBenchmarkConfig : ManualConfig
+{
+    /// <summary>Builds the configuration.</summary>
+    public GemmBenchmarkConfig()
+    {
+        AddJob(Job.Default
+            .WithId("GemmShort")
+            .WithLaunchCount(1)
+            .WithWarmupCount(4)
+            .WithIterationCount(9)
+            .WithIterationTime(TimeInterval.FromMilliseconds(250)));
+        AddColumn(StatisticColumn.Median, new GflopsColumn());
+        AddDiagnoser(MemoryDiagnoser.Default);
+        WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));
+    }
+
+    private sealed class GflopsColumn : IColumn
+    {
+        public string Id => "GFLOP/s";
+        public string ColumnName => "GFLOP/s";
+        public bool AlwaysShow => true;
+        public ColumnCategory Category => ColumnCategory.Custom;
+        public int PriorityInCategory => 0;
+        public bool IsNumeric => true;
+        public UnitType UnitType => UnitType.Dimensionless;
+        public string Legend => "2·M·N·K / median time, in 10^9 flop per second";
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            double? medianNs = summary[benchmarkCase]?.ResultStatistics?.Median;
+            if (medianNs is not > 0 || benchmarkCase.Parameters["Shape"] is not GemmShape shape) return "-";
+            return (shape.Flops / medianNs.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        public bool IsAvailable(Summary summary) => true;
+    }
+}
