@@ -33,6 +33,25 @@ def find(folder, name):
     raise SystemExit(f"{os.path.join(folder, name)} not found: run `vae data fetch mnist` first or pass --data-dir")
 
 
+def load_safetensors(path):
+    """A minimal safetensors reader (8-byte header length, JSON header, little-endian F32 data), so that
+    no extra package is needed; `safetensors.torch.load_file` gives the same dict."""
+    import json
+    with open(path, "rb") as f:
+        data = f.read()
+    n = struct.unpack("<Q", data[:8])[0]
+    header = json.loads(data[8:8 + n])
+    body = data[8 + n:]
+    out = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        assert info["dtype"] == "F32", info
+        begin, end = info["data_offsets"]
+        out[name] = torch.frombuffer(bytearray(body[begin:end]), dtype=torch.float32).reshape(info["shape"])
+    return out
+
+
 class VAE(nn.Module):
     def __init__(self, hidden=400, latent=20):
         super().__init__()
@@ -79,10 +98,20 @@ def main():
     test_x = read_idx(find(args.data_dir, "t10k-images-idx3-ubyte")).float().div_(255).view(-1, 784)
     model = VAE()
     if args.load:
-        from safetensors.torch import load_file  # optional: only for --load
-        model.load_state_dict(load_file(os.path.join(args.load, "model.safetensors")))
+        model.load_state_dict(load_safetensors(os.path.join(args.load, "model.safetensors")))
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    if args.load:
+        model.eval()
+        with torch.no_grad():
+            test = 0.0
+            for i in range(0, len(test_x), 1000):
+                x = test_x[i:i + 1000]
+                logits, mu, logvar = model(x)
+                bce, kld = loss_function(logits, x, mu, logvar)
+                test += (bce + kld).item()
+        print(f"Loaded {args.load}: test loss {test / len(test_x):.4f} (one sample of z per image)")
+        return
 
     for epoch in range(1, args.epochs + 1):
         model.train()

@@ -58,11 +58,12 @@ internal static class TrainCommand
         var freeBits = new Option<float>("--free-bits") { Description = "Free bits λ per latent dimension in nats (Kingma et al. 2016); 0 = off.", DefaultValueFactory = _ => 0f };
         var lrSchedule = new Option<string>("--lr-schedule") { Description = "constant, or iwae (the IWAE paper's 10^(−i/7) stages compressed to the run).", DefaultValueFactory = _ => "constant" };
         lrSchedule.AcceptOnlyFromAmong("constant", "iwae");
+        var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after the epoch during which this much training time has passed (a time budget)." };
 
         var cmd = new Command("train", "Train a VAE and write a run folder (config.json, model.safetensors, metrics.csv, PNG grids).")
         {
             data, dataDir, epochs, batch, lr, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output, trainLimit, testLimit, json,
-            arch, channels, kernel, batchNorm, conditional, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio, capGamma, capMax, capSteps, freeBits, lrSchedule,
+            arch, channels, kernel, batchNorm, conditional, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio, capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes,
         };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
@@ -123,14 +124,16 @@ internal static class TrainCommand
             };
             try { modelConfig.Validate(); options.Validate(); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
-            return Train(console, run, dataName, modelConfig, options, train, test, p.GetValue(json));
+            if (p.GetValue(maxMinutes) is <= 0) throw new UsageException("--max-minutes: expected a positive number of minutes.");
+            return Train(console, run, dataName, modelConfig, options, train, test, p.GetValue(json), p.GetValue(maxMinutes));
         }));
         return cmd;
     }
 
     private static int Train(CliConsole console, RunFolder run, string dataName, VaeConfig modelConfig, TrainingOptions options,
-        IDataset train, IDataset test, bool json)
+        IDataset train, IDataset test, bool json, double? maxMinutes)
     {
+        double trainingSeconds = 0;
         var model = new Vae(modelConfig);
         var trainer = new Trainer(model, options);
         var config = new RunConfig { Model = modelConfig, Training = options, Data = dataName };
@@ -161,6 +164,12 @@ internal static class TrainCommand
             }
             run.SaveConfig(config with { EpochsCompleted = epoch });
             if (!json) console.Line(Format(m, options.Epochs));
+            trainingSeconds += m.Seconds;
+            if (maxMinutes is double limit && trainingSeconds >= limit * 60 && epoch < options.Epochs)
+            {
+                if (!json) console.Line(string.Create(CultureInfo.InvariantCulture, $"Time budget of {limit} minutes reached after epoch {epoch} ({trainingSeconds / 60:F1} min of training); stopping."));
+                break;
+            }
         }
         if (json)
         {
