@@ -49,4 +49,27 @@ public class TrainEndToEndTests
         Assert.Equal(2 * 28 + 3 * 2, PngReader.Read(recon).Height);
         Assert.Contains("pixel MSE", rOut);
     }
+
+    [Fact]
+    public void ConditionalTraining_OnFashionMnist_SamplesByLabel()
+    {
+        // Fashion-MNIST comes from Debian's dataset-fashion-mnist (apt-get download) on first use.
+        string run = Path.Combine(CliRunner.TempDir(), "cvae");
+        var (code, output, err) = CliRunner.Run("train", "--data", "fashion-mnist", "--conditional", "--latent-dim", "2", "--epochs", "1",
+            "--train-limit", "2000", "--test-limit", "200", "--out", run);
+        Assert.True(code == 0, err);
+        Assert.Contains("fashion-mnist", output);
+        Assert.Equal(10 * 28 + 11 * 2, PngReader.Read(Path.Combine(run, "sample_1.png")).Height); // one row per class
+
+        string grid = Path.Combine(run, "by-label.png");
+        Assert.Equal(0, CliRunner.Run("sample", run, "--grid-by-label", "--count", "4", "--out", grid).Code);
+        var img = PngReader.Read(grid);
+        Assert.Equal((4 * 28 + 5 * 2, 10 * 28 + 11 * 2), (img.Width, img.Height));
+        Assert.Equal(0, CliRunner.Run("sample", run, "--label", "7", "--count", "9", "--out", Path.Combine(run, "sevens.png")).Code);
+
+        var (badCode, _, badErr) = CliRunner.Run("sample", run, "--label", "12");
+        Assert.Equal(2, badCode);
+        Assert.Contains("--label 12", badErr);
+        Assert.Equal(2, CliRunner.Run("sample", run).Code); // a conditional model needs --label or --grid-by-label
+    }
 }

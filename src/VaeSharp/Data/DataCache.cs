@@ -177,6 +177,12 @@ public sealed class DataCache
         string command = $"apt-get download {FashionMnistPackage}";
         string download = Directory.CreateDirectory(Path.Combine(staging, "download")).FullName;
         ExternalCommand.Result result = ExternalCommand.Run(_tools.AptGet, ["download", FashionMnistPackage], download, FetchTimeout);
+        if (result.Started && !result.Succeeded && Environment.UserName == "root")
+        {
+            // A fresh machine often has no package lists yet; as root, refresh them once and try again.
+            ExternalCommand.Run(_tools.AptGet, ["update", "-qq"], download, FetchTimeout);
+            result = ExternalCommand.Run(_tools.AptGet, ["download", FashionMnistPackage], download, FetchTimeout);
+        }
         if (!result.Started)
             throw Unavailable(FashionMnist, folder, $"apt-get is not available to run `{command}` ({result.StartFailure})");
         if (!result.Succeeded)
