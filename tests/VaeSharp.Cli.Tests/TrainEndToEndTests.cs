@@ -33,10 +33,12 @@ public class TrainEndToEndTests
         Assert.True(Col(rows[2], 4) < 210, $"test loss {Col(rows[2], 4)} is not below 210 nats");
         Assert.True(Col(rows[2], 3) > 1, "the KL term collapsed to zero");
 
-        var (evalCode, evalOut, evalErr) = CliRunner.Run("eval", run, "--limit", "500", "--json");
+        var (evalCode, evalOut, evalErr) = CliRunner.Run("eval", run, "--limit", "500", "--json", "--out", Path.Combine(run, "eval.json"));
         Assert.True(evalCode == 0, evalErr);
         using var doc = JsonDocument.Parse(evalOut);
-        Assert.Equal(Col(rows[2], 4), doc.RootElement.GetProperty("loss").GetDouble(), 9);
+        Assert.Equal(Col(rows[2], 4), doc.RootElement.GetProperty("loss").GetDouble(), 9); // the reloaded model reproduces its evaluation
+        Assert.Equal(evalOut.Trim(), File.ReadAllText(Path.Combine(run, "eval.json")).Trim());
+        Assert.InRange(doc.RootElement.GetProperty("active_units").GetInt32(), 1, 20);
 
         var sample = Path.Combine(run, "s.png");
         Assert.Equal(0, CliRunner.Run("sample", run, "--count", "16", "--out", sample).Code);

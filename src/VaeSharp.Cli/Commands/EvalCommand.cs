@@ -21,7 +21,8 @@ internal static class EvalCommand
         var json = CommonOptions.Json();
         var nll = new Option<bool>("--nll") { Description = "Also estimate −log p(x) by importance sampling (log-mean-exp over k samples of q(z|x))." };
         var k = new Option<int>("--k") { Description = "Importance samples per example for --nll.", DefaultValueFactory = _ => 5000 };
-        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL.") { runArg, dataDir, limit, seed, threads, json, nll, k };
+        var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file." };
+        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL.") { runArg, dataDir, limit, seed, threads, json, nll, k, output };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -34,14 +35,20 @@ internal static class EvalCommand
             var t = Trainer.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
             var latent = LatentStatistics.Compute(model, test);
             LikelihoodEstimate? is_ = p.GetValue(nll) ? ImportanceSampling.Estimate(model, test, p.GetValue(k), p.GetValue(seed), config.Training.Binarize) : null;
-            if (p.GetValue(json))
-            {
-                console.Line(JsonSerializer.Serialize(new
+            string report = JsonSerializer.Serialize(new
                 {
                     run = runPath, data = config.Data, examples = t.Count, loss = t.Loss, reconstruction_loss = t.Reconstruction, kl_loss = t.Kl,
                     nll = is_?.Nll, nll_k = is_?.Samples, elbo_k = is_?.Elbo,
                     active_units = latent.ActiveUnits, latent_dim = latent.Activity.Length, activity = latent.Activity, kl_per_dimension = latent.KlPerDimension,
-                }, JsonOut.Options));
+                }, JsonOut.Options);
+            if (p.GetValue(output) is string file)
+            {
+                var bytes = System.Text.Encoding.UTF8.GetBytes(report);
+                Engine.IO.AtomicFile.Write(file, s => s.Write(bytes));
+            }
+            if (p.GetValue(json))
+            {
+                console.Line(report);
                 return VaeCli.Ok;
             }
             console.Line(string.Create(CultureInfo.InvariantCulture,
