@@ -23,6 +23,9 @@ public sealed class ParameterBuffer
     {
         long total = parameters.Sum(p => (long)p.Tensor.Size);
         if (total > int.MaxValue) throw new InvalidOperationException($"{total} parameters do not fit one buffer.");
+        foreach (var (name, t) in parameters)
+            if (t.PackedBy is not null)
+                throw new InvalidOperationException($"Parameter '{name}' already lives in another module's parameter buffer; call Parameters() once, on the outermost module.");
         var values = new float[total];
         var grads = new float[total];
         int offset = 0;
@@ -32,7 +35,9 @@ public sealed class ParameterBuffer
             t.Grad = new Tensor(grads, offset, t.ShapeArray);
             offset += t.Size;
         }
-        return new ParameterBuffer(parameters, values, grads);
+        var buffer = new ParameterBuffer(parameters, values, grads);
+        foreach (var (_, t) in parameters) t.PackedBy = buffer;
+        return buffer;
     }
 
     /// <summary>The parameters (name, tensor) in buffer order.</summary>

@@ -32,6 +32,9 @@ public sealed partial class Tensor
     internal float FloatArg;
     internal int VisitEpoch;
 
+    // The parameter buffer this tensor's storage belongs to, once packed (Module.Parameters()).
+    internal object? PackedBy;
+
     internal Tensor(float[] storage, int offset, int[] shape, bool ownsPooledStorage = false)
     {
         _storage = storage;

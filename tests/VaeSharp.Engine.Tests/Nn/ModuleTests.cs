@@ -71,6 +71,15 @@ public class ModuleTests
     }
 
     [Fact]
+    public void Parameters_PackedByAnOuterModule_CannotBeRepackedByAChild()
+    {
+        var m = new TwoLayer(new RandomGenerator(1));
+        var buffer = m.Parameters();
+        Assert.Same(buffer, m.Parameters());
+        Assert.Contains("outermost", Assert.Throws<InvalidOperationException>(() => m.Fc1.Parameters()).Message);
+    }
+
+    [Fact]
     public void LoadStateDict_RejectsMissingAndMisshapenEntries()
     {
         var m = new TwoLayer(new RandomGenerator(1));
