@@ -81,6 +81,19 @@ def loss_function(logits, x, mu, logvar):
     return bce, kld
 
 
+def test_loss(model, test_x):
+    """Per-example −ELBO over the test set (one sample of z per image), as VaeSharp's `vae eval` reports it."""
+    model.eval()
+    total = 0.0
+    with torch.no_grad():
+        for i in range(0, len(test_x), 1000):
+            x = test_x[i:i + 1000]
+            logits, mu, logvar = model(x)
+            bce, kld = loss_function(logits, x, mu, logvar)
+            total += (bce + kld).item()
+    return total / len(test_x)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=10)
@@ -102,15 +115,7 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     if args.load:
-        model.eval()
-        with torch.no_grad():
-            test = 0.0
-            for i in range(0, len(test_x), 1000):
-                x = test_x[i:i + 1000]
-                logits, mu, logvar = model(x)
-                bce, kld = loss_function(logits, x, mu, logvar)
-                test += (bce + kld).item()
-        print(f"Loaded {args.load}: test loss {test / len(test_x):.4f} (one sample of z per image)")
+        print(f"Loaded {args.load}: test loss {test_loss(model, test_x):.4f} (one sample of z per image)")
         return
 
     for epoch in range(1, args.epochs + 1):
@@ -128,17 +133,9 @@ def main():
             opt.step()
             tot += loss.item(); rec += bce.item(); kl += kld.item()
         seconds = time.perf_counter() - start
-        model.eval()
-        with torch.no_grad():
-            test = 0.0
-            for i in range(0, len(test_x), 1000):
-                x = test_x[i:i + 1000]
-                logits, mu, logvar = model(x)
-                bce, kld = loss_function(logits, x, mu, logvar)
-                test += (bce + kld).item()
         n = len(train_x)
         print(f"Epoch {epoch}/{args.epochs}  Loss {tot / n:.4f}  Reconstruction Loss {rec / n:.4f}  KL Loss {kl / n:.4f}  "
-              f"| Test Loss {test / len(test_x):.4f}  | {seconds:.2f} s  {n / seconds:.0f} examples/s", flush=True)
+              f"| Test Loss {test_loss(model, test_x):.4f}  | {seconds:.2f} s  {n / seconds:.0f} examples/s", flush=True)
 
 
 if __name__ == "__main__":
