@@ -123,7 +123,9 @@ internal static class TrainCommand
             };
             try { modelConfig.Validate(); options.Validate(); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
-            return Train(console, run, dataName, modelConfig, options, train, test, p.GetValue(json));
+            int code = Train(console, run, dataName, modelConfig, options, train, test, p.GetValue(json));
+            if (code == VaeCli.Ok && keras && modelConfig.LatentDim >= 2) SaveLatentPictures(console, run, test, p.GetValue(json));
+            return code;
         }));
         return cmd;
     }
@@ -190,6 +192,18 @@ internal static class TrainCommand
                 });
             });
         return result!;
+    }
+
+    // The Keras example's two pictures, from the saved model: the decoded latent square (n = 30, r = 1) and
+    // the test set's posterior means coloured by digit. A conditional model gets only the scatter plot
+    // (its grid needs a class: 'vae latent-grid RUN --label C').
+    private static void SaveLatentPictures(CliConsole console, RunFolder run, IDataset test, bool json)
+    {
+        var (_, model) = RunFolder.Load(run.Path);
+        if (!model.IsConditional) LatentGrid.SavePng(run.File("latent_grid.png"), model);
+        var embedding = LatentEmbedding.Compute(model, test);
+        Imaging.PngWriter.Write(run.File("latent_scatter.png"), embedding.Plot(title: $"{test.Name} test set: posterior means E[z|x]"));
+        if (!json) console.Line($"Wrote {(model.IsConditional ? "" : "latent_grid.png and ")}latent_scatter.png to {run.Path}");
     }
 
     internal static string Format(EpochMetrics m, int epochs) => string.Create(CultureInfo.InvariantCulture,
