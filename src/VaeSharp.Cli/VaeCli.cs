@@ -19,6 +19,8 @@ internal static class VaeCli
         root.Subcommands.Add(SampleCommand.Create(console));
         root.Subcommands.Add(ReconstructCommand.Create(console));
         root.Subcommands.Add(EvalCommand.Create(console));
+        root.Subcommands.Add(LatentGridCommand.Create(console));
+        root.Subcommands.Add(EmbedCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
 

@@ -21,6 +21,12 @@ internal static class CommonOptions
         Description = "Folder with the four MNIST-format idx files (plain or .gz) to use instead of the cache.",
     };
 
+    public static Option<string> Dims() => new("--dims")
+    {
+        Description = "The two latent dimensions to show, comma-separated: horizontal,vertical.",
+        DefaultValueFactory = _ => "0,1",
+    };
+
     public static Argument<string> RunArgument() => new("run") { Description = "A run folder written by 'vae train'." };
 
     public static void ApplyThreads(int threads)
@@ -42,5 +48,18 @@ internal static class CommonOptions
             if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out widths[i]) || widths[i] <= 0)
                 throw new UsageException($"{option} '{text}': expected comma-separated positive widths, e.g. 400 or 512,256.");
         return widths;
+    }
+
+    // "i,j": two different latent dimensions of a model with `latentDim` of them.
+    public static (int X, int Y) ParseDims(string text, int latentDim)
+    {
+        if (latentDim < 2) throw new UsageException($"--dims: the model has {latentDim} latent dimension; a 2-D picture needs at least 2.");
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var style = System.Globalization.NumberStyles.None;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        if (parts.Length != 2 || !int.TryParse(parts[0], style, culture, out int x) || !int.TryParse(parts[1], style, culture, out int y)
+            || x >= latentDim || y >= latentDim || x == y)
+            throw new UsageException($"--dims '{text}': expected two different latent dimensions from 0 to {latentDim - 1}, comma-separated, e.g. 0,1.");
+        return (x, y);
     }
 }

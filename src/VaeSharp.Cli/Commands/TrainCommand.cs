@@ -42,7 +42,7 @@ internal static class TrainCommand
         var kernel = new Option<int>("--kernel-size") { Description = "Conv: kernel size.", DefaultValueFactory = _ => 3 };
         var batchNorm = new Option<bool>("--batch-norm") { Description = "Conv: batch normalisation after each convolution." };
         var conditional = new Option<bool>("--conditional") { Description = "Conditional VAE: the one-hot label joins the encoder and decoder inputs." };
-        var preset = new Option<string?>("--preset") { Description = "A published configuration: keras-2d (Keras example: conv 32/64 → 16 → z=2) or iwae-mnist (Burda et al.: 784-200-200-50 tanh, dynamic binarisation, the paper's Adam schedule). Options given explicitly override it." };
+        var preset = new Option<string?>("--preset") { Description = "A published configuration: keras-2d (Keras example: conv 32/64 → 16 → z=2; leaky ReLU, since plain ReLU collapses here, docs/latent-space.md) or iwae-mnist (Burda et al.: 784-200-200-50 tanh, dynamic binarisation, the paper's Adam schedule). Options given explicitly override it." };
         preset.AcceptOnlyFromAmong("keras-2d", "iwae-mnist");
         var objective = new Option<string>("--objective") { Description = "elbo, or iwae (importance-weighted bound, Burda et al. 2016).", DefaultValueFactory = _ => "elbo" };
         objective.AcceptOnlyFromAmong("elbo", "iwae");
@@ -100,7 +100,7 @@ internal static class TrainCommand
                 InputShape = train.ExampleShape,
                 Hidden = p.GetResult(hidden) is { Implicit: false } ? widths : keras ? [16] : iwae ? [200, 200] : archName == "conv" ? [256] : widths,
                 LatentDim = Pick(latent, keras ? 2 : iwae ? 50 : p.GetValue(latent)),
-                Activation = Pick(activation, iwae ? "tanh" : p.GetValue(activation)!),
+                Activation = Pick(activation, iwae ? "tanh" : keras ? "leaky_relu" : p.GetValue(activation)!),
                 Channels = CommonOptions.ParseWidths(p.GetValue(channels)!, "--channels"),
                 KernelSize = p.GetValue(kernel),
                 BatchNorm = p.GetValue(batchNorm),
@@ -125,7 +125,9 @@ internal static class TrainCommand
             try { modelConfig.Validate(); options.Validate(); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
             if (p.GetValue(maxMinutes) is <= 0) throw new UsageException("--max-minutes: expected a positive number of minutes.");
-            return Train(console, run, dataName, modelConfig, options, train, test, p.GetValue(json), p.GetValue(maxMinutes));
+            int code = Train(console, run, dataName, modelConfig, options, train, test, p.GetValue(json), p.GetValue(maxMinutes));
+            if (code == VaeCli.Ok && keras && modelConfig.LatentDim >= 2) SaveLatentPictures(console, run, test, p.GetValue(json));
+            return code;
         }));
         return cmd;
     }
@@ -199,6 +201,18 @@ internal static class TrainCommand
                 });
             });
         return result!;
+    }
+
+    // The Keras example's two pictures, from the saved model: the decoded latent square (n = 30, r = 1) and
+    // the test set's posterior means coloured by digit. A conditional model gets only the scatter plot
+    // (its grid needs a class: 'vae latent-grid RUN --label C').
+    private static void SaveLatentPictures(CliConsole console, RunFolder run, IDataset test, bool json)
+    {
+        var (_, model) = RunFolder.Load(run.Path);
+        if (!model.IsConditional) LatentGrid.SavePng(run.File("latent_grid.png"), model);
+        var embedding = LatentEmbedding.Compute(model, test);
+        Imaging.PngWriter.Write(run.File("latent_scatter.png"), embedding.Plot(title: $"{test.Name} test set: posterior means E[z|x]"));
+        if (!json) console.Line($"Wrote {(model.IsConditional ? "" : "latent_grid.png and ")}latent_scatter.png to {run.Path}");
     }
 
     internal static string Format(EpochMetrics m, int epochs) => string.Create(CultureInfo.InvariantCulture,

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text;
+using VaeSharp.Data;
+using VaeSharp.Engine.Autograd;
+using VaeSharp.Engine.IO;
+using VaeSharp.Engine.Tensors;
+using VaeSharp.Imaging;
+using VaeSharp.Models;
+using VaeSharp.Training;
+
+namespace VaeSharp.Applications;
+
+// Where a data set lands in latent space: the posterior mean E_q[z | x] = μ(x) of every example (no
+// sampling, so deterministic), with the examples' labels — the data behind the Keras VAE example's
+// plot_label_clusters. Encoding runs in batches without gradients, in eval mode, each batch in its own
+// TensorScope. Outputs: a scatter plot of two chosen latent dimensions coloured by label, and a CSV
+// file "index,label,z0,…,z{L−1}" (label empty for unlabelled data; floats round-trip).
+
+/// <summary>The posterior means of a data set's examples, with their labels; plots and CSV export.</summary>
+public sealed class LatentEmbedding
+{
+    private LatentEmbedding(float[,] means, int[]? labels, int classCount)
+    {
+        Means = means;
+        Labels = labels;
+        ClassCount = classCount;
+    }
+
+    /// <summary>E_q[z | x] per example: Means[i, u] is dimension u of example i.</summary>
+    public float[,] Means { get; }
+
+    /// <summary>The label of each example, or null when the data set has none.</summary>
+    public int[]? Labels { get; }
+
+    /// <summary>Number of label classes of the data set (0 without labels).</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Number of examples.</summary>
+    public int Count => Means.GetLength(0);
+
+    /// <summary>Latent dimension.</summary>
+    public int LatentDim => Means.GetLength(1);
+
+    /// <summary>Encodes the first <paramref name="limit"/> examples of <paramref name="data"/> (all by default).</summary>
+    /// <param name="model">A trained model; a conditional one is given each example's label.</param>
+    /// <param name="data">The examples, of the model's input shape.</param>
+    /// <param name="limit">At most this many examples, from the first; null for all.</param>
+    /// <param name="batchSize">Examples per encoder call.</param>
+    /// <exception cref="ArgumentException">The data does not fit the model, or a conditional model meets unlabelled data.</exception>
+    public static LatentEmbedding Compute(Vae model, IDataset data, int? limit = null, int batchSize = 500)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (limit is < 1) throw new ArgumentOutOfRangeException(nameof(limit), limit, "The example limit must be positive.");
+        if (!data.ExampleShape.SequenceEqual(model.Config.InputShape))
+            throw new ArgumentException($"Data set {data.Name} has examples of shape [{string.Join(", ", data.ExampleShape)}]; the model expects [{string.Join(", ", model.Config.InputShape)}].");
+
+        int count = Math.Min(limit ?? data.Count, data.Count), latentDim = model.LatentDim;
+        var means = new float[count, latentDim];
+        int[]? labels = data.ClassCount > 0 ? new int[count] : null;
+        var index = new int[Math.Min(batchSize, Math.Max(count, 1))];
+        bool wasTraining = model.Training;
+        model.Eval();
+        try
+        {
+            using var _ = GradMode.NoGrad();
+            for (int start = 0; start < count; start += batchSize)
+            {
+                int n = Math.Min(batchSize, count - start);
+                for (int i = 0; i < n; i++) index[i] = start + i;
+                var ids = index.AsSpan(0, n);
+                using (TensorScope.Begin())
+                {
+                    var x = Trainer.LoadBatch(data, ids, model.Config.InputShape);
+                    var (mu, _) = model.Encode(x, model.IsConditional ? Trainer.Labels(data, ids) : null);
+                    var m = mu.Data;
+                    for (int i = 0; i < n; i++)
+                        for (int u = 0; u < latentDim; u++) means[start + i, u] = m[i * latentDim + u];
+                }
+                if (labels is not null)
+                    for (int i = 0; i < n; i++) labels[start + i] = data.Label(start + i);
+            }
+        }
+        finally { model.Train(wasTraining); }
+        return new LatentEmbedding(means, labels, data.ClassCount);
+    }
+
+    /// <summary>Dimension <paramref name="dim"/> of every example's mean, in example order.</summary>
+    public float[] Column(int dim)
+    {
+        if ((uint)dim >= (uint)LatentDim) throw new ArgumentOutOfRangeException(nameof(dim), dim, $"Latent dimensions are 0 to {LatentDim - 1}.");
+        var column = new float[Count];
+        for (int i = 0; i < column.Length; i++) column[i] = Means[i, dim];
+        return column;
+    }
+
+    /// <summary>The scatter plot of dimension <paramref name="xDim"/> against <paramref name="yDim"/>, coloured by label,
+    /// with axes labelled z[xDim] and z[yDim] and a legend of the classes (none without labels).</summary>
+    /// <param name="xDim">The latent dimension on the horizontal axis.</param>
+    /// <param name="yDim">The latent dimension on the vertical axis.</param>
+    /// <param name="title">Title above the plot, or null.</param>
+    /// <param name="legendTitle">Heading of the legend, or null.</param>
+    /// <param name="width">Image width in pixels.</param>
+    /// <param name="height">Image height in pixels.</param>
+    /// <exception cref="ArgumentException">The dimensions are not two different latent dimensions.</exception>
+    public Image8 Plot(int xDim = 0, int yDim = 1, string? title = null, string? legendTitle = "label", int width = 960, int height = 800)
+    {
+        LatentGrid.CheckDims(LatentDim, xDim, yDim);
+        var plot = new ScatterPlot
+        {
+            Width = width, Height = height, Title = title, LegendTitle = Labels is null ? null : legendTitle,
+            XLabel = $"z[{xDim}]", YLabel = $"z[{yDim}]",
+        };
+        return plot.Render(Column(xDim), Column(yDim), Labels ?? []);
+    }
+
+    /// <summary>Writes "index,label,z0,…,z{L−1}", one row per example (label empty without labels), atomically.</summary>
+    /// <param name="path">The CSV file to create or replace; its folder must exist.</param>
+    public void WriteCsv(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var text = new StringBuilder("index,label");
+        for (int u = 0; u < LatentDim; u++) text.Append(CultureInfo.InvariantCulture, $",z{u}");
+        text.Append('\n');
+        for (int i = 0; i < Count; i++)
+        {
+            text.Append(i.ToString(CultureInfo.InvariantCulture)).Append(',');
+            if (Labels is not null) text.Append(Labels[i].ToString(CultureInfo.InvariantCulture));
+            for (int u = 0; u < LatentDim; u++) text.Append(',').Append(Means[i, u].ToString("R", CultureInfo.InvariantCulture));
+            text.Append('\n');
+        }
+        byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+}

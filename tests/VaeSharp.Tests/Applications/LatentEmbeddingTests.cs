@@ -1,0 +1,108 @@
+using System.Globalization;
+using VaeSharp.Applications;
+using VaeSharp.Data;
+using VaeSharp.Engine.Autograd;
+using VaeSharp.Engine.Tensors;
+using VaeSharp.Imaging;
+using VaeSharp.Models;
+using VaeSharp.Tests.Data;
+using VaeSharp.Training;
+
+namespace VaeSharp.Tests.Applications;
+
+public sealed class LatentEmbeddingTests
+{
+    private static ByteImageDataset Data(int count, bool labelled = true)
+    {
+        var pixels = new byte[count * 16];
+        new System.Random(5).NextBytes(pixels);
+        return new ByteImageDataset("tiny", pixels, count, [1, 4, 4], labelled ? [.. Enumerable.Range(0, count).Select(i => (i * 7) % 4)] : null);
+    }
+
+    private static Vae Model(int latentDim = 3, int classCount = 0) =>
+        new(new VaeConfig { InputShape = [1, 4, 4], Hidden = [8], LatentDim = latentDim, ClassCount = classCount, Seed = 11 });
+
+    private static float[] DirectMeans(Vae model, IDataset data, int count)
+    {
+        using var _ = GradMode.NoGrad();
+        var ids = Enumerable.Range(0, count).ToArray();
+        var x = Trainer.LoadBatch(data, ids, model.Config.InputShape);
+        return model.Encode(x, model.IsConditional ? Trainer.Labels(data, ids) : null).Mean.ToArray();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public void Compute_InBatches_EqualsTheEncoderMean_OfTheWholeSet(int classCount)
+    {
+        var data = Data(11);
+        var model = Model(classCount: classCount);
+        var embedding = LatentEmbedding.Compute(model, data, batchSize: 4);
+        Assert.Equal((11, 3), (embedding.Count, embedding.LatentDim));
+        var direct = DirectMeans(model, data, 11);
+        for (int i = 0; i < 11; i++)
+            for (int u = 0; u < 3; u++)
+                Assert.True(Math.Abs(direct[i * 3 + u] - embedding.Means[i, u]) <= 1e-6f, $"example {i}, dimension {u}");
+        Assert.Equal(Enumerable.Range(0, 11).Select(data.Label), embedding.Labels!);
+        Assert.Equal(4, embedding.ClassCount);
+        Assert.True(model.Training, "the model's training mode was not restored");
+    }
+
+    [Fact]
+    public void Limit_TakesTheFirstExamples()
+    {
+        var data = Data(9);
+        var model = Model();
+        var all = LatentEmbedding.Compute(model, data);
+        var first = LatentEmbedding.Compute(model, data, limit: 5);
+        Assert.Equal(5, first.Count);
+        Assert.Equal(all.Column(2).Take(5), first.Column(2));
+        Assert.Equal(9, LatentEmbedding.Compute(model, data, limit: 100).Count);
+    }
+
+    [Fact]
+    public void WriteCsv_HasIndexLabelAndEveryDimension_ThatReadBackExactly()
+    {
+        var data = Data(6);
+        var embedding = LatentEmbedding.Compute(Model(), data);
+        using var folder = new TempFolder();
+        string file = folder.Combine("z.csv");
+        embedding.WriteCsv(file);
+        var lines = File.ReadAllLines(file);
+        Assert.Equal(7, lines.Length);
+        Assert.Equal("index,label,z0,z1,z2", lines[0]);
+        for (int i = 0; i < 6; i++)
+        {
+            var cells = lines[i + 1].Split(',');
+            Assert.Equal(i.ToString(CultureInfo.InvariantCulture), cells[0]);
+            Assert.Equal(data.Label(i).ToString(CultureInfo.InvariantCulture), cells[1]);
+            for (int u = 0; u < 3; u++) Assert.Equal(embedding.Means[i, u], float.Parse(cells[2 + u], CultureInfo.InvariantCulture));
+        }
+
+        var unlabelled = LatentEmbedding.Compute(Model(), Data(2, labelled: false));
+        Assert.Null(unlabelled.Labels);
+        unlabelled.WriteCsv(file);
+        Assert.StartsWith("1,,", File.ReadAllLines(file)[2]);
+    }
+
+    [Fact]
+    public void Plot_ChosenDimensions_PlacesEachExampleInItsClassColour()
+    {
+        var data = Data(8);
+        var embedding = LatentEmbedding.Compute(Model(), data);
+        var image = embedding.Plot(xDim: 2, yDim: 0, width: 500, height: 400);
+        Assert.Equal((500, 400, 3), (image.Width, image.Height, image.Channels));
+        var plot = new ScatterPlot { Width = 500, Height = 400, LegendTitle = "label", XLabel = "z[2]", YLabel = "z[0]" };
+        Assert.Equal(plot.Render(embedding.Column(2), embedding.Column(0), embedding.Labels).Pixels, image.Pixels);
+        Assert.Throws<ArgumentException>(() => embedding.Plot(1, 1));
+        Assert.Throws<ArgumentException>(() => embedding.Plot(0, 3));
+    }
+
+    [Fact]
+    public void DataOfAnotherShape_IsRejected()
+    {
+        var model = new Vae(new VaeConfig { InputShape = [1, 5, 5], Hidden = [8], LatentDim = 2 });
+        Assert.Throws<ArgumentException>(() => LatentEmbedding.Compute(model, Data(3)));
+        Assert.Throws<ArgumentException>(() => LatentEmbedding.Compute(Model(classCount: 4), Data(3, labelled: false)));
+    }
+}
