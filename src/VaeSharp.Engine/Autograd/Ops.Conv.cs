@@ -110,7 +110,7 @@ public static partial class Ops
         private Tensor? _bias;
         private Activation _act;
         private int _n, _xChannels, _k, _cols, _group, _groups, _groupsPerTask;
-        private bool _needDx, _needDw, _needDb, _dwTransposed;
+        private bool _needDx, _needDw, _needDb, _dwTransposed, _dxOverwrite;
         private float[]? _partialW, _partialB;
 
         public static void Run(Kind kind, ConvGeometry g, Tensor x, Tensor w, Tensor? bias, Tensor y, Activation act)
@@ -154,8 +154,10 @@ public static partial class Ops
             _groupsPerTask = (_groups + tasks - 1) / tasks;
             tasks = (_groups + _groupsPerTask - 1) / _groupsPerTask;
 
-            // Gradient buffers are created here, not on the helper threads.
-            if (_needDx) x.GradSpan();
+            // Gradient buffers are created here, not on the helper threads. A new dx is not zeroed: each
+            // task stores its images' dx (or clears them just before adding, while they are in its cache).
+            _dxOverwrite = false;
+            if (_needDx) x.GradSpanForWrite(out _dxOverwrite);
             int outChannels = y.Shape[1];
             _partialW = _needDw ? BufferPool.Rent(tasks * w.Size) : null;
             _partialB = _needDb ? BufferPool.Rent(tasks * outChannels) : null;
@@ -251,6 +253,7 @@ public static partial class Ops
                 if (_needDx)
                 {
                     Gemm.Sgemm(true, false, k, ld, cout, wv, dz, colG);                                     // dcol = wᵀ·dz
+                    if (_dxOverwrite) _x.Grad!.Data.Slice(n0 * _g.ImageSize, gn * _g.ImageSize).Clear();
                     RaiseImages(_g, col, ld, _x.Grad!.Data, n0, gn, scratch);
                 }
             }
@@ -322,11 +325,11 @@ public static partial class Ops
                 if (_needDx)
                 {
                     var dx = _x.Grad!.Data.Slice(n0 * cin * cols, gn * cin * cols);
-                    if (gn == 1) Gemm.Sgemm(false, false, cin, cols, k, wv, colG, dx, accumulate: true);     // dx += w·col
+                    if (gn == 1) Gemm.Sgemm(false, false, cin, cols, k, wv, colG, dx, accumulate: !_dxOverwrite);   // dx += w·col
                     else
                     {
                         Gemm.Sgemm(false, false, cin, ld, k, wv, colG, stage.AsSpan(0, cin * ld));
-                        ChannelMajorToImages(stage.AsSpan(0, cin * ld), dx, gn, cin, cols, accumulate: true);
+                        ChannelMajorToImages(stage.AsSpan(0, cin * ld), dx, gn, cin, cols, accumulate: !_dxOverwrite);
                     }
                 }
                 if (_needDw)

@@ -94,7 +94,11 @@ public static partial class Ops
             ActivationKernels.Backward(act, y.Data, g, dz);
             g = dz;
         }
-        if (x.RequiresGrad) Gemm.Sgemm(false, false, batch, inF, outF, g, w.Data, x.GradSpan(), accumulate: true);  // dx = dz·w
+        if (x.RequiresGrad)
+        {
+            var dx = x.GradSpanForWrite(out bool overwrite);
+            Gemm.Sgemm(false, false, batch, inF, outF, g, w.Data, dx, accumulate: !overwrite);                   // dx += dz·w
+        }
         if (w.RequiresGrad) Gemm.Sgemm(true, false, outF, inF, batch, g, x.Data, w.GradSpan(), accumulate: true);   // dw += dzᵀ·x
         if (bias is { RequiresGrad: true })
         {

@@ -77,6 +77,49 @@ public class ConvFusionAndThreadTests
         }
     }
 
+    // A backward stores the first contribution to an input's gradient (no zeroing pass) and adds to a
+    // gradient that is already there: a second use of the input, or one the caller set.
+    [Fact]
+    public void InputGradient_AddsToAnExistingGradient()
+    {
+        var rng = new RandomGenerator(12);
+        var x = Tensor.Normal(rng, 0f, 1f, 4, 3, 10, 10);
+        var w1 = Tensor.Normal(rng, 0f, 0.3f, 5, 3, 3, 3);
+        var w2 = Tensor.Normal(rng, 0f, 0.3f, 3, 2, 3, 3);
+        var u1 = Tensor.Normal(rng, 0f, 1f, 4, 5, 5, 5);
+        var u2 = Tensor.Normal(rng, 0f, 1f, 4, 2, 20, 20);
+        var preset = Tensor.Normal(rng, 0f, 1f, 4, 3, 10, 10);
+        x.RequiresGrad = true;
+        Tensor Loss1() => Ops.Sum(Ops.Mul(Ops.Conv2d(x, w1, null, 2, 1, Activation.Relu), u1));
+        Tensor Loss2() => Ops.Sum(Ops.Mul(Ops.ConvTranspose2d(x, w2, null, 2, 1, 1), u2));
+        var w3 = Tensor.Normal(rng, 0f, 0.1f, 7, 300);
+        var u3 = Tensor.Normal(rng, 0f, 1f, 4, 7);
+        Tensor Flat() => Ops.Sum(Ops.Mul(Ops.Linear(x.Reshape(4, 300), w3), u3));   // Reshape and Linear store or add too
+        var data = x.ToArray();
+        float[] Grad(Func<Tensor> loss, Tensor? start)
+        {
+            // Inside a scope, with NaN left in the pooled buffers, so that an element a backward claims
+            // to store but does not would show.
+            using (TensorScope.Begin())
+                for (int i = 0; i < 4; i++) Tensor.Full(float.NaN, 4, 3, 10, 10);
+            using var scope = TensorScope.Begin();
+            x = Tensor.FromArray(data, 4, 3, 10, 10);
+            x.RequiresGrad = true;
+            x.Grad = start is null ? null : Tensor.FromArray(start.Data, start.Shape.ToArray());
+            loss().Backward();
+            return x.Grad!.ToArray();
+        }
+        float[] g1 = Grad(Loss1, null), g2 = Grad(Loss2, null), g3 = Grad(Flat, null);
+        float[] both = Grad(() => Ops.Add(Ops.Add(Loss1(), Loss2()), Flat()), null);
+        float[] onPreset = Grad(() => Ops.Add(Ops.Add(Loss1(), Loss2()), Flat()), preset);
+        for (int i = 0; i < g1.Length; i++)
+        {
+            double sum = (double)g1[i] + g2[i] + g3[i];
+            Assert.True(Math.Abs(sum - both[i]) <= 1e-5 * Math.Max(1, Math.Abs(sum)), $"{i}: {sum} vs {both[i]}");
+            Assert.True(Math.Abs(sum + preset.Data[i] - onPreset[i]) <= 1e-5 * Math.Max(1, Math.Abs(sum)), $"{i}: {sum + preset.Data[i]} vs {onPreset[i]}");
+        }
+    }
+
     [Theory]
     [InlineData(Op.Conv)]
     [InlineData(Op.ConvTranspose)]
