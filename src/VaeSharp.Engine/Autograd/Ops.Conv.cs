@@ -351,7 +351,7 @@ public static partial class Ops
             if (scratch is not null) BufferPool.Return(scratch);
         }
 
-        private static float[]? RentScratch(ConvGeometry g) => g.LoweringScratchSize > 0 ? BufferPool.Rent(g.LoweringScratchSize) : null;
+        private float[]? RentScratch(ConvGeometry g) => g.LoweringScratchSize > 0 ? BufferPool.Rent(g.LoweringScratchSize * _group) : null;
 
         // grad (rows, cols) += Σ_t partial_t in task order; partial_t is (rows, cols), or (cols, rows) when transposed.
         private static void AddPartials(float[] partials, int tasks, Span<float> grad, int rows, int cols, bool transposed)
@@ -369,18 +369,12 @@ public static partial class Ops
     }
 
     // col[:, i·OH·OW ...] = im2col(image first + i) for i < count, images (N, C, H, W).
-    private static void LowerImages(ConvGeometry g, ReadOnlySpan<float> images, int first, int count, float[] col, int ld, float[]? scratch)
-    {
-        for (int i = 0; i < count; i++)
-            ConvLowering.Im2Col(g, images.Slice((first + i) * g.ImageSize, g.ImageSize), col.AsSpan(i * g.ColumnCols), ld, scratch);
-    }
+    private static void LowerImages(ConvGeometry g, ReadOnlySpan<float> images, int first, int count, float[] col, int ld, float[]? scratch) =>
+        ConvLowering.Im2Col(g, images.Slice(first * g.ImageSize, count * g.ImageSize), count, col, ld, scratch);
 
     // image first + i += col2im(col[:, i·OH·OW ...]) for i < count (col is scratch).
-    private static void RaiseImages(ConvGeometry g, float[] col, int ld, Span<float> images, int first, int count, float[]? scratch)
-    {
-        for (int i = 0; i < count; i++)
-            ConvLowering.Col2Im(g, col.AsSpan(i * g.ColumnCols), ld, images.Slice((first + i) * g.ImageSize, g.ImageSize), scratch);
-    }
+    private static void RaiseImages(ConvGeometry g, float[] col, int ld, Span<float> images, int first, int count, float[]? scratch) =>
+        ConvLowering.Col2Im(g, col, ld, images.Slice(first * g.ImageSize, count * g.ImageSize), count, scratch);
 
     // Images per GEMM call: enough for about 512 columns, at most what keeps the column matrix near
     // 1M floats (4 MB). Measured on the 2-core VMs (one thread, batch 128, the three GEMMs of a training

@@ -35,43 +35,45 @@ public class ConvLoweringTests
         var scratch = new float[g.LoweringScratchSize];
         var colScalar = new float[g.ColumnRows * ld];
         var colVector = new float[g.ColumnRows * ld];
-        ConvLowering.Im2Col(g, image, colScalar, ld, scratch, vectorize: false);
-        ConvLowering.Im2Col(g, image, colVector, ld, scratch, vectorize: true);
+        ConvLowering.Im2Col(g, image, 1, colScalar, ld, scratch, vectorize: false);
+        ConvLowering.Im2Col(g, image, 1, colVector, ld, scratch, vectorize: true);
         Assert.Equal(colScalar, colVector);
 
         var back = new float[g.ColumnRows * ld];
         rng.FillNormal(back);
         var imageScalar = (float[])image.Clone();
         var imageVector = (float[])image.Clone();
-        ConvLowering.Col2Im(g, (float[])back.Clone(), ld, imageScalar, scratch, vectorize: false);
-        ConvLowering.Col2Im(g, (float[])back.Clone(), ld, imageVector, scratch, vectorize: true);
+        ConvLowering.Col2Im(g, (float[])back.Clone(), ld, imageScalar, 1, scratch, vectorize: false);
+        ConvLowering.Col2Im(g, (float[])back.Clone(), ld, imageVector, 1, scratch, vectorize: true);
         Assert.Equal(imageScalar, imageVector);
     }
 
     [Theory, MemberData(nameof(Geometries))]
-    public void PhasePlanes_MatchTheRowPath(int c, int h, int w, int kh, int kw, int s, int p)
+    public void PhasePlanes_MatchTheRowPath_ForAGroupOfImages(int c, int h, int w, int kh, int kw, int s, int p)
     {
+        // Three images side by side in one column matrix (ld wider still), against the row path image by image.
+        const int count = 3;
         var g = new ConvGeometry(c, h, w, kh, kw, s, p);
         if (!g.UsesPhasePlanes) return;
         var rng = new RandomGenerator(23);
-        var image = new float[g.ImageSize];
-        rng.FillNormal(image);
-        int ld = g.ColumnCols + 5;
+        var images = new float[count * g.ImageSize];
+        rng.FillNormal(images);
+        int ld = count * g.ColumnCols + 5;
         var rows = new float[g.ColumnRows * ld];
         var phases = new float[g.ColumnRows * ld];
         rng.FillNormal(phases);   // every column entry must be written
-        ConvLowering.Im2ColRows(g, image, rows, ld);
-        ConvLowering.Im2ColPhases(g, image, phases, ld, new float[g.LoweringScratchSize]);
+        for (int i = 0; i < count; i++) ConvLowering.Im2ColRows(g, images.AsSpan(i * g.ImageSize, g.ImageSize), rows.AsSpan(i * g.ColumnCols), ld);
+        ConvLowering.Im2ColPhases(g, images, count, phases, ld, new float[count * g.LoweringScratchSize]);
         for (int r = 0; r < g.ColumnRows; r++)
-            Assert.Equal(rows.AsSpan(r * ld, g.ColumnCols).ToArray(), phases.AsSpan(r * ld, g.ColumnCols).ToArray());
+            Assert.Equal(rows.AsSpan(r * ld, count * g.ColumnCols).ToArray(), phases.AsSpan(r * ld, count * g.ColumnCols).ToArray());
 
         // col2im adds the same values in another order: equal to rounding.
         var back = new float[g.ColumnRows * ld];
         rng.FillNormal(back);
-        var byRows = (float[])image.Clone();
-        var byPhases = (float[])image.Clone();
-        ConvLowering.Col2ImRows(g, back, ld, byRows);
-        ConvLowering.Col2ImPhases(g, back, ld, byPhases, new float[g.LoweringScratchSize]);
+        var byRows = (float[])images.Clone();
+        var byPhases = (float[])images.Clone();
+        for (int i = 0; i < count; i++) ConvLowering.Col2ImRows(g, back.AsSpan(i * g.ColumnCols), ld, byRows.AsSpan(i * g.ImageSize, g.ImageSize));
+        ConvLowering.Col2ImPhases(g, back, ld, byPhases, count, new float[count * g.LoweringScratchSize]);
         for (int i = 0; i < byRows.Length; i++) Assert.Equal(byRows[i], byPhases[i], 1e-5f);
     }
 
@@ -87,11 +89,11 @@ public class ConvLoweringTests
         rng.FillNormal(v);
         var scratch = new float[g.LoweringScratchSize];
         var col = new float[v.Length];
-        ConvLowering.Im2Col(g, x, col, g.ColumnCols, scratch);
+        ConvLowering.Im2Col(g, x, 1, col, g.ColumnCols, scratch);
         var back = new float[x.Length];
         double left = 0, right = 0;
         for (int i = 0; i < v.Length; i++) left += (double)col[i] * v[i];
-        ConvLowering.Col2Im(g, v, g.ColumnCols, back, scratch);   // v is scratch from here on
+        ConvLowering.Col2Im(g, v, g.ColumnCols, back, 1, scratch);   // v is scratch from here on
         for (int i = 0; i < x.Length; i++) right += (double)x[i] * back[i];
         Assert.True(Math.Abs(left - right) < 1e-3 * Math.Max(1, Math.Abs(left)), $"{left} vs {right}");
     }
