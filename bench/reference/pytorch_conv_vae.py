@@ -15,6 +15,10 @@ Reads the MNIST idx files from VaeSharp's cache (fetch with `vae data fetch mnis
 Uses Debian's python3-torch (not the pyenv python3 first on PATH):
   /usr/bin/python3 bench/reference/pytorch_conv_vae.py --epochs 1 --threads 2     a real epoch, then the test loss
   /usr/bin/python3 bench/reference/pytorch_conv_vae.py --steps 20 --threads 1     times 20 steps, projects an epoch
+PyTorch's best configuration on the shared 2-core VMs (docs/benchmarks.md): one thread, and glibc's malloc
+kept from unmapping large blocks, else every step pays page faults (up to 4x slower on a loaded machine):
+  MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000 /usr/bin/python3 ... --threads 1
+With two threads add OMP_WAIT_POLICY=PASSIVE: spinning OpenMP workers collapse when a neighbour holds a core.
 """
 import argparse, gzip, math, os, struct, time
 
