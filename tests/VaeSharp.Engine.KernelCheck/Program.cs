@@ -1,9 +1,12 @@
 // Checks the fast kernels against their naive oracles on odd shapes, with whatever instruction
-// sets this process has. GemmTests runs it with DOTNET_EnableAVX2=0 to cover the scalar paths.
+// sets this process has: GEMM, the activation kernels, and convolution (lowering + GEMM + fused
+// activation) forward and backward. GemmTests runs it with DOTNET_EnableAVX2=0 to cover the scalar paths.
 // Prints "Avx2=<bool> Fma=<bool> OK" and exits 0, or prints the first mismatch and exits 1.
 using System.Runtime.Intrinsics.X86;
 using VaeSharp.Engine;
+using VaeSharp.Engine.Autograd;
 using VaeSharp.Engine.Kernels;
+using VaeSharp.Engine.Tensors;
 
 (int M, int N, int K)[] shapes = [(1, 1, 1), (7, 13, 5), (5, 16, 1), (6, 15, 300), (3, 33, 257), (130, 777, 403), (145, 47, 600)];
 var random = new Random(1234);
@@ -36,6 +39,54 @@ foreach (int threads in new[] { 1, 2 })
     }
 }
 
+// Activation backward against its scalar formula (bit for bit), on a length with a remainder.
+{
+    float[] y = Fill(37), g = Fill(37);
+    foreach (var act in new[] { Activation.Relu, Activation.Tanh, Activation.Sigmoid })
+    {
+        var dz = new float[y.Length];
+        ActivationKernels.Backward(act, y, g, dz);
+        for (int i = 0; i < y.Length; i++)
+        {
+            float expected = act == Activation.Relu ? (y[i] > 0f ? g[i] : 0f) : act == Activation.Tanh ? g[i] * (1f - y[i] * y[i]) : g[i] * y[i] * (1f - y[i]);
+            if (BitConverter.SingleToInt32Bits(expected) != BitConverter.SingleToInt32Bits(dz[i]))
+            {
+                Console.WriteLine($"MISMATCH activation {act} at {i}: {dz[i]} vs {expected}");
+                failures++;
+                break;
+            }
+        }
+    }
+}
+
+// Convolutions (phase-plane and row lowering, one and several images per GEMM) against the naive sums:
+// forward, and dx through the adjoint (dx of conv = convT of dy; dx of convT = conv of dy).
+foreach (var (n, cin, h, cout, s, p, op) in new[] { (5, 3, 14, 4, 2, 1, 1), (2, 2, 24, 3, 1, 1, 0), (3, 2, 9, 2, 3, 1, 0) })
+{
+    EngineSettings.Threads = 2;
+    var x = Tensor.FromArray(Fill(n * cin * h * h), n, cin, h, h);
+    var w = Tensor.FromArray(Fill(cout * cin * 9), cout, cin, 3, 3);
+    x.RequiresGrad = true;
+    var y = Ops.Conv2d(x, w, null, s, p, Activation.Tanh);
+    int oh = y.Shape[2];
+    var z = ConvReference.Conv2d(x.Data, w.Data, default, n, cin, h, h, cout, 3, 3, s, p);
+    var dy = Fill(y.Size);
+    var dz = new float[z.Length];
+    for (int i = 0; i < z.Length; i++) dz[i] = dy[i] * (1f - MathF.Tanh(z[i]) * MathF.Tanh(z[i]));
+    Ops.Sum(Ops.Mul(y, Tensor.FromArray(dy, y.Shape.ToArray()))).Backward();
+    var dx = ConvReference.ConvTranspose2d(dz, w.Data, default, n, cout, oh, oh, cin, 3, 3, s, p, h - ((oh - 1) * s - 2 * p + 3));
+    failures += Compare($"conv {n}x{cin}x{h} s{s} forward", z.Select(MathF.Tanh).ToArray(), y.Data);
+    failures += Compare($"conv {n}x{cin}x{h} s{s} dx", dx, x.Grad!.Data);
+
+    var xt = Tensor.FromArray(Fill(n * cout * oh * oh), n, cout, oh, oh);
+    xt.RequiresGrad = true;
+    var yt = Ops.ConvTranspose2d(xt, w, null, s, p, h - ((oh - 1) * s - 2 * p + 3));
+    var dyt = Fill(yt.Size);
+    Ops.Sum(Ops.Mul(yt, Tensor.FromArray(dyt, yt.Shape.ToArray()))).Backward();
+    failures += Compare($"convT {n}x{cout}x{oh} s{s} forward", ConvReference.ConvTranspose2d(xt.Data, w.Data, default, n, cout, oh, oh, cin, 3, 3, s, p, h - ((oh - 1) * s - 2 * p + 3)), yt.Data);
+    failures += Compare($"convT {n}x{cout}x{oh} s{s} dx", ConvReference.Conv2d(dyt, w.Data, default, n, cin, h, h, cout, 3, 3, s, p), xt.Grad!.Data);
+}
+
 Console.WriteLine($"Avx2={Avx2.IsSupported} Fma={Fma.IsSupported} {(failures == 0 ? "OK" : $"FAILED {failures}")}");
 return failures == 0 ? 0 : 1;
 
@@ -44,6 +95,17 @@ float[] Fill(int count)
     var values = new float[count];
     for (int i = 0; i < count; i++) values[i] = (float)(random.NextDouble() * 2 - 1);
     return values;
+}
+
+static int Compare(string what, ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
+{
+    for (int i = 0; i < expected.Length; i++)
+        if (Math.Abs(expected[i] - actual[i]) > 1e-4 * Math.Max(1, Math.Abs(expected[i])))
+        {
+            Console.WriteLine($"MISMATCH {what} at {i}: {actual[i]} vs {expected[i]}");
+            return 1;
+        }
+    return 0;
 }
 
 static double AbsDot(bool transA, bool transB, int m, int n, int k, float[] a, float[] b, int i, int j)

@@ -133,11 +133,12 @@ public static partial class Ops
     /// <summary>s / x.</summary>
     public static Tensor RDivScalar(float s, Tensor x) => MulScalar(Pow(x, -1f), s);
 
-    // gx += g for ops whose input and output have the same number of elements.
+    // gx += g for ops whose input and output have the same number of elements (a copy for the first contribution).
     internal static void Accumulate(Tensor x, ReadOnlySpan<float> g)
     {
         if (!x.RequiresGrad) return;
-        var gx = x.GradSpan();
-        TensorPrimitives.Add(gx, g, gx);
+        var gx = x.GradSpanForWrite(out bool overwrite);
+        if (overwrite) g.CopyTo(gx);
+        else TensorPrimitives.Add(gx, g, gx);
     }
 }

@@ -3,7 +3,7 @@ using VaeSharp.Engine.Tensors;
 
 namespace VaeSharp.Engine.Autograd;
 
-/// <summary>Activation fused into <see cref="Ops.Linear"/>.</summary>
+/// <summary>Activation fused into <see cref="Ops.Linear"/>, <see cref="Ops.Conv2d"/> and <see cref="Ops.ConvTranspose2d"/>.</summary>
 public enum Activation
 {
     /// <summary>No activation.</summary>
@@ -72,12 +72,7 @@ public static partial class Ops
             for (int r = 0; r < batch; r++) bv.CopyTo(yv.Slice(r * outF, outF));
         }
         Gemm.Sgemm(false, true, batch, outF, inF, x.Data, weight.Data, yv, accumulate: bias is not null);
-        switch (activation)
-        {
-            case Activation.Relu: TensorPrimitives.Max(yv, 0f, yv); break;
-            case Activation.Tanh: TensorPrimitives.Tanh(yv, yv); break;
-            case Activation.Sigmoid: TensorPrimitives.Sigmoid(yv, yv); break;
-        }
+        ActivationKernels.Apply(activation, yv);
         y.IntArg = (int)activation;
         AutogradEngine.Record(y, LinearBackward, x, weight, bias);
         return y;
@@ -95,23 +90,15 @@ public static partial class Ops
         {
             // dz = dy · act'(z), written with the activation's output y.
             tmp = BufferPool.Rent(y.Size);
-            var yv = y.Data;
             var dz = tmp.AsSpan();
-            switch (act)
-            {
-                case Activation.Relu:
-                    for (int i = 0; i < dz.Length; i++) dz[i] = yv[i] > 0f ? g[i] : 0f;
-                    break;
-                case Activation.Tanh:
-                    for (int i = 0; i < dz.Length; i++) dz[i] = g[i] * (1f - yv[i] * yv[i]);
-                    break;
-                default:
-                    for (int i = 0; i < dz.Length; i++) dz[i] = g[i] * yv[i] * (1f - yv[i]);
-                    break;
-            }
+            ActivationKernels.Backward(act, y.Data, g, dz);
             g = dz;
         }
-        if (x.RequiresGrad) Gemm.Sgemm(false, false, batch, inF, outF, g, w.Data, x.GradSpan(), accumulate: true);  // dx = dz·w
+        if (x.RequiresGrad)
+        {
+            var dx = x.GradSpanForWrite(out bool overwrite);
+            Gemm.Sgemm(false, false, batch, inF, outF, g, w.Data, dx, accumulate: !overwrite);                   // dx += dz·w
+        }
         if (w.RequiresGrad) Gemm.Sgemm(true, false, outF, inF, batch, g, x.Data, w.GradSpan(), accumulate: true);   // dw += dzᵀ·x
         if (bias is { RequiresGrad: true })
         {

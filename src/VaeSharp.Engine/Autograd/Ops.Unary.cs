@@ -1,3 +1,4 @@
+using VaeSharp.Engine.Kernels;
 using VaeSharp.Engine.Tensors;
 
 namespace VaeSharp.Engine.Autograd;
@@ -88,9 +89,7 @@ public static partial class Ops
         AutogradEngine.Record(y, static y =>
         {
             var bounds = (float[])y.Saved!;
-            Span<float> gx = y.In0!.GradSpan(), xv = y.In0!.Data, g = y.Grad!.Data;
-            for (int i = 0; i < gx.Length; i++)
-                if (xv[i] >= bounds[0] && xv[i] <= bounds[1]) gx[i] += g[i];
+            ActivationKernels.ClampBackwardAdd(y.In0!.Data, bounds[0], bounds[1], y.Grad!.Data, y.In0!.GradSpan());
         }, x);
         return y;
     }
@@ -100,13 +99,8 @@ public static partial class Ops
     {
         var y = Tensor.EmptyLike(x);
         TensorPrimitives.Max(x.Data, 0f, y.Data);
-        AutogradEngine.Record(y, static y => ReluBackward(y.Data, y.Grad!.Data, y.In0!.GradSpan()), x);
+        AutogradEngine.Record(y, static y => ActivationKernels.ReluBackwardAdd(y.Data, y.Grad!.Data, y.In0!.GradSpan()), x);
         return y;
-    }
-
-    internal static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
-    {
-        for (int i = 0; i < gx.Length; i++) if (y[i] > 0f) gx[i] += g[i];
     }
 
     /// <summary>x for x &gt; 0, slope·x otherwise.</summary>
@@ -116,11 +110,7 @@ public static partial class Ops
         Span<float> xv = x.Data, yv = y.Data;
         for (int i = 0; i < xv.Length; i++) yv[i] = xv[i] > 0f ? xv[i] : slope * xv[i];
         y.FloatArg = slope;
-        AutogradEngine.Record(y, static y =>
-        {
-            Span<float> gx = y.In0!.GradSpan(), xv = y.In0!.Data, g = y.Grad!.Data;
-            for (int i = 0; i < gx.Length; i++) gx[i] += xv[i] > 0f ? g[i] : y.FloatArg * g[i];
-        }, x);
+        AutogradEngine.Record(y, static y => ActivationKernels.LeakyReluBackwardAdd(y.In0!.Data, y.FloatArg, y.Grad!.Data, y.In0!.GradSpan()), x);
         return y;
     }
 
@@ -216,10 +206,7 @@ public static partial class Ops
         var y = Tensor.EmptyLike(x);
         TensorPrimitives.Sigmoid(x.Data, y.Data);
         AutogradEngine.Record(y, static y => // dσ = σ(1 − σ)
-        {
-            Span<float> gx = y.In0!.GradSpan(), yv = y.Data, g = y.Grad!.Data;
-            for (int i = 0; i < gx.Length; i++) gx[i] += g[i] * yv[i] * (1f - yv[i]);
-        }, x);
+            ActivationKernels.SmoothBackwardAdd(Activation.Sigmoid, y.Data, y.Grad!.Data, y.In0!.GradSpan()), x);
         return y;
     }
 
@@ -229,10 +216,7 @@ public static partial class Ops
         var y = Tensor.EmptyLike(x);
         TensorPrimitives.Tanh(x.Data, y.Data);
         AutogradEngine.Record(y, static y => // d tanh = 1 − tanh²
-        {
-            Span<float> gx = y.In0!.GradSpan(), yv = y.Data, g = y.Grad!.Data;
-            for (int i = 0; i < gx.Length; i++) gx[i] += g[i] * (1f - yv[i] * yv[i]);
-        }, x);
+            ActivationKernels.SmoothBackwardAdd(Activation.Tanh, y.Data, y.Grad!.Data, y.In0!.GradSpan()), x);
         return y;
     }
 

@@ -35,6 +35,19 @@ internal sealed class ConvGeometry
     /// <summary>OH·OW, the columns one image contributes.</summary>
     public int ColumnCols => OutH * OutW;
 
+    /// <summary>
+    /// Whether im2col/col2im may go through phase planes (see ConvLowering): the s² planes of OH×OW
+    /// take every pixel of the image (s·OH ≥ H, s·OW ≥ W) and every plane is read by some kernel offset
+    /// (KH, KW ≥ s). True for "same" and stride-2 down/up-sampling layers; false for pooling-like shapes.
+    /// </summary>
+    public bool UsesPhasePlanes => Stride * OutH >= Height && Stride * OutW >= Width && KernelH >= Stride && KernelW >= Stride;
+
+    /// <summary>Stride 1 and an output the size of the image: the one phase plane is the image itself.</summary>
+    public bool PhaseIsImage => Stride == 1 && OutH == Height && OutW == Width;
+
+    /// <summary>Floats of scratch the lowering needs per image: s²·C·OH·OW for phase planes, else 0.</summary>
+    public int LoweringScratchSize => UsesPhasePlanes && !PhaseIsImage ? Stride * Stride * Channels * OutH * OutW : 0;
+
     /// <summary>⌊(size + 2p − kernel)/s⌋ + 1; zero or less when the kernel does not fit.</summary>
     public static int OutputSize(int size, int kernel, int stride, int padding)
     {

@@ -8,17 +8,21 @@ public sealed class ActivationLayer : Layer
 {
     private readonly Func<Tensor, Tensor> _fn;
 
-    private ActivationLayer(string name, Func<Tensor, Tensor> fn)
+    private ActivationLayer(string name, Func<Tensor, Tensor> fn, Activation? fusable = null)
     {
         Name = name;
         _fn = fn;
+        Fusable = fusable;
     }
 
     /// <summary>Name of the function ("relu", "tanh", ...).</summary>
     public string Name { get; }
 
+    // The same function as a fused activation, for Sequential to hand to the layer before it; null if there is none.
+    internal Activation? Fusable { get; }
+
     /// <summary>max(x, 0).</summary>
-    public static ActivationLayer Relu() => new("relu", Ops.Relu);
+    public static ActivationLayer Relu() => new("relu", Ops.Relu, Activation.Relu);
     /// <summary>Leaky ReLU.</summary>
     public static ActivationLayer LeakyRelu(float slope = 0.01f) => new("leaky_relu", x => Ops.LeakyRelu(x, slope));
     /// <summary>ELU.</summary>
@@ -30,9 +34,9 @@ public sealed class ActivationLayer : Layer
     /// <summary>Softplus.</summary>
     public static ActivationLayer Softplus() => new("softplus", Ops.Softplus);
     /// <summary>Sigmoid.</summary>
-    public static ActivationLayer Sigmoid() => new("sigmoid", Ops.Sigmoid);
+    public static ActivationLayer Sigmoid() => new("sigmoid", Ops.Sigmoid, Activation.Sigmoid);
     /// <summary>Tanh.</summary>
-    public static ActivationLayer Tanh() => new("tanh", Ops.Tanh);
+    public static ActivationLayer Tanh() => new("tanh", Ops.Tanh, Activation.Tanh);
 
     /// <summary>The activation named <paramref name="name"/> (relu, leaky_relu, elu, gelu, silu, softplus, sigmoid, tanh).</summary>
     public static ActivationLayer FromName(string name) => name.ToLowerInvariant() switch

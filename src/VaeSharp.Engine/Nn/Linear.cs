@@ -8,7 +8,7 @@ namespace VaeSharp.Engine.Nn;
 /// y = act(x·Wᵀ + b) with W of shape (Out, In) and b of shape (Out) — PyTorch's <c>nn.Linear</c>,
 /// same names (<c>weight</c>, <c>bias</c>) and same default initialisation; an optional fused activation.
 /// </summary>
-public sealed class Linear : Layer
+public sealed class Linear : Layer, IFusesActivation
 {
     /// <summary>Creates the layer with PyTorch's default initialisation drawn from <paramref name="rng"/>.</summary>
     public Linear(int inFeatures, int outFeatures, RandomGenerator rng, bool bias = true, Activation activation = Activation.None)
@@ -38,4 +38,6 @@ public sealed class Linear : Layer
 
     /// <inheritdoc />
     public override Tensor Forward(Tensor input) => Ops.Linear(input, Weight, Bias, Activation);
+
+    Tensor IFusesActivation.Forward(Tensor input, Activation activation) => Ops.Linear(input, Weight, Bias, activation);
 }

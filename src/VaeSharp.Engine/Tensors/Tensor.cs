@@ -261,6 +261,20 @@ public sealed partial class Tensor
         return Grad.Data;
     }
 
+    /// <summary>
+    /// The span for a backward that writes every element of this tensor's gradient. A gradient created here
+    /// is not zeroed and <paramref name="overwrite"/> is true: store into it. An existing one (a second
+    /// contribution, or a second Backward) must be added to: <paramref name="overwrite"/> is false.
+    /// </summary>
+    /// <remarks>Saves a pass that zeroes the gradient and a read of those zeros in the first (often the only)
+    /// contribution to an activation's gradient.</remarks>
+    internal Span<float> GradSpanForWrite(out bool overwrite)
+    {
+        overwrite = Grad is null;
+        if (overwrite) Grad = IsPooled ? Empty(_shape) : new Tensor(new float[Size], 0, _shape);
+        return GradSpan();
+    }
+
     /// <summary>Shape and the first values, e.g. <c>Tensor[2, 3] requires_grad [0.1, 0.2, 0.3, 0.4, ...]</c>.</summary>
     public override string ToString()
     {

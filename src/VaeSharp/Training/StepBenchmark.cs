@@ -20,7 +20,8 @@ public sealed record StepTimings(double Forward, double ForwardBackward, double 
 /// <summary>
 /// Times a model's training step on synthetic data (uniform values in [0, 1]): forward only, forward + backward,
 /// and the full step with Adam; each the median of <c>repeats</c> rounds after a time-based warm-up
-/// (tiered compilation promotes the generic kernels only after some seconds).
+/// (tiered compilation promotes the generic kernels only after some seconds). A round times the three
+/// phases one after the other, so that a change in the machine's load shifts all three alike.
 /// </summary>
 public static class StepBenchmark
 {
@@ -48,17 +49,19 @@ public static class StepBenchmark
 
         var warm = Stopwatch.StartNew();
         while (warm.Elapsed.TotalSeconds < warmupSeconds) Step(2);
-        double Median(int phase)
-        {
-            var times = new double[repeats];
-            for (int r = 0; r < repeats; r++)
+        var times = new double[3][];
+        for (int phase = 0; phase < 3; phase++) times[phase] = new double[repeats];
+        for (int r = 0; r < repeats; r++)
+            for (int phase = 0; phase < 3; phase++)
             {
                 var sw = Stopwatch.StartNew();
                 for (int s = 0; s < stepsPerRound; s++) Step(phase);
-                times[r] = sw.Elapsed.TotalMilliseconds / stepsPerRound;
+                times[phase][r] = sw.Elapsed.TotalMilliseconds / stepsPerRound;
             }
-            Array.Sort(times);
-            return times[repeats / 2];
+        double Median(int phase)
+        {
+            Array.Sort(times[phase]);
+            return times[phase][repeats / 2];
         }
         return new StepTimings(Median(0), Median(1), Median(2), batchSize);
     }

@@ -30,6 +30,18 @@ public class ConvNormGradientTests
     [Fact] public void ConvTranspose2d_NoBias_4x4Stride2() => GradCheck.Assert([[2, 2, 3, 3], [2, 3, 4, 4]], x => Ops.ConvTranspose2d(x[0], x[1], null, stride: 2, padding: 1));
     [Fact] public void ConvTranspose2d_SingleImage() => GradCheck.Assert([[1, 2, 3, 3], [2, 2, 3, 3], [2]], x => Ops.ConvTranspose2d(x[0], x[1], x[2], stride: 2));
 
+    // Fused activations, and the shapes whose weight gradient is computed transposed (K = Cin·3·3 = 9 < 16 columns).
+    // ReLU: seeds chosen so that no pre-activation lies within a finite-difference step of the kink (the
+    // unfused Ops.Relu(Ops.Conv…) fails on the same seeds that the fused op fails on).
+    [Fact] public void Conv2d_FusedRelu() => GradCheck.Assert([[2, 3, 7, 6], [5, 3, 3, 3], [5]], x => Ops.Conv2d(x[0], x[1], x[2], stride: 2, padding: 1, Activation.Relu), GradCheck.AwayFromZero, seed: 4);
+    [Fact] public void Conv2d_FusedTanh() => GradCheck.Assert([[2, 3, 7, 6], [5, 3, 3, 3], [5]], x => Ops.Conv2d(x[0], x[1], x[2], stride: 2, padding: 1, Activation.Tanh));
+    [Fact] public void Conv2d_FusedSigmoid_NoBias() => GradCheck.Assert([[2, 3, 5, 5], [4, 3, 3, 3]], x => Ops.Conv2d(x[0], x[1], null, padding: 1, activation: Activation.Sigmoid));
+    [Fact] public void Conv2d_OneInputChannel_TransposedWeightGradient() => GradCheck.Assert([[3, 1, 6, 6], [12, 1, 3, 3], [12]], x => Ops.Conv2d(x[0], x[1], x[2], stride: 2, padding: 1, Activation.Tanh));
+    [Fact] public void ConvTranspose2d_FusedRelu() => GradCheck.Assert([[2, 3, 3, 4], [3, 4, 3, 3], [4]], x => Ops.ConvTranspose2d(x[0], x[1], x[2], stride: 2, padding: 1, outputPadding: 1, Activation.Relu), GradCheck.AwayFromZero, seed: 5);
+    [Fact] public void ConvTranspose2d_FusedTanh() => GradCheck.Assert([[2, 3, 3, 4], [3, 4, 3, 3], [4]], x => Ops.ConvTranspose2d(x[0], x[1], x[2], stride: 2, padding: 1, outputPadding: 1, Activation.Tanh));
+    [Fact] public void ConvTranspose2d_FusedSigmoid_NoBias() => GradCheck.Assert([[2, 2, 4, 4], [2, 3, 3, 3]], x => Ops.ConvTranspose2d(x[0], x[1], null, padding: 1, activation: Activation.Sigmoid));
+    [Fact] public void ConvTranspose2d_OneOutputChannel_TransposedWeightGradient() => GradCheck.Assert([[3, 12, 4, 4], [12, 1, 3, 3], [1]], x => Ops.ConvTranspose2d(x[0], x[1], x[2], padding: 1));
+
     [Fact] public void MaxPool2d() => GradCheck.Assert([2, 3, 4, 6], x => Ops.MaxPool2d(x), Distinct());
     [Fact] public void MaxPool2d_Kernel3_DropsRemainder() => GradCheck.Assert([2, 2, 7, 6], x => Ops.MaxPool2d(x, 3), Distinct());
     [Fact] public void AvgPool2d() => GradCheck.Assert([2, 3, 4, 6], x => Ops.AvgPool2d(x));

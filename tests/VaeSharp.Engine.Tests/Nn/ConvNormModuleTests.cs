@@ -47,6 +47,32 @@ public class ConvNormModuleTests
     }
 
     [Fact]
+    public void Sequential_FusesLayerAndActivation_WithTheSameBitsAndNames()
+    {
+        // conv → ReLU → convT → tanh → conv → sigmoid, run by Sequential (fused) and op by op (not fused).
+        var rng = new RandomGenerator(9);
+        var conv = new Conv2d(2, 6, 3, rng, stride: 2, padding: 1);
+        var convT = new ConvTranspose2d(6, 4, 3, rng, stride: 2, padding: 1, outputPadding: 1);
+        var last = new Conv2d(4, 1, 3, rng, padding: 1);
+        var net = new Sequential(conv, ActivationLayer.Relu(), convT, ActivationLayer.Tanh(), last, ActivationLayer.Sigmoid());
+        Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"], net.StateDict().Select(e => e.Name).ToArray());
+
+        var x = Tensor.Normal(new RandomGenerator(10), 0f, 1f, 3, 2, 10, 10);
+        var upstream = Tensor.Normal(new RandomGenerator(11), 0f, 1f, 3, 1, 10, 10);
+        float[][] Run(Func<Tensor, Tensor> f)
+        {
+            net.ZeroGrad();
+            var y = f(x);
+            Ops.Sum(Ops.Mul(y, upstream)).Backward();
+            return [y.ToArray(), .. net.NamedParameters().Select(p => p.Tensor.Grad!.ToArray())];
+        }
+        var fused = Run(net.Forward);
+        var separate = Run(v => Ops.Sigmoid(Ops.Conv2d(Ops.Tanh(Ops.ConvTranspose2d(Ops.Relu(Ops.Conv2d(v, conv.Weight, conv.Bias, 2, 1)),
+            convT.Weight, convT.Bias, 2, 1, 1)), last.Weight, last.Bias, 1, 1)));
+        for (int i = 0; i < fused.Length; i++) Assert.Equal(separate[i], fused[i]);
+    }
+
+    [Fact]
     public void TinyConvNet_GradientsCheck_InTrainingMode() => AssertModuleGradients(TinyConvNet(new RandomGenerator(3)), [2, 1, 8, 8]);
 
     [Fact]
