@@ -13,7 +13,8 @@ namespace VaeSharp.Engine.Kernels;
 // job is an object the caller keeps and reuses, and waking a helper is a volatile write (helpers
 // spin for a short while after each job) or, if it had gone to sleep, a SemaphoreSlim release.
 // The caller, once out of tasks, spins for the helpers the same short while and then blocks, so
-// that on a busy machine a preempted helper can be moved to the caller's idle core.
+// that on a busy machine it gives its core back instead of spinning while a preempted helper
+// finishes. (Under a busy neighbour the pool still loses more than OpenBLAS: docs/benchmarks.md.)
 //
 // One job at a time: a Run that finds the pool busy (another caller thread, or a task that itself
 // calls Run) executes its tasks inline on its own thread. Exceptions thrown by tasks are rethrown
@@ -102,8 +103,8 @@ internal static class WorkerPool
         }
     }
 
-    // Spin a while, then block so this core goes idle: if a helper was preempted by another
-    // process, the scheduler can then move it here instead of making us wait for its time slice.
+    // Spin a while, then block so this core goes idle rather than spinning while a helper that
+    // another process preempted waits for its next time slice.
     private static void WaitForHelpers()
     {
         long start = Stopwatch.GetTimestamp();
