@@ -1,6 +1,7 @@
-// The GEMM benchmarks' BenchmarkDotNet setup: a short job with time-based warm-up (4 × 250 ms, so
-// tiered compilation has promoted every hot method before measuring), 9 measured iterations of
-// 250 ms, medians, and a GFLOP/s column computed from the median. Each case runs in its own
+// The GEMM benchmarks' BenchmarkDotNet setup: a short job (the 20 cases take about a minute and a
+// half, to fit between the other users of this shared machine) with time-based warm-up (4 × 150 ms,
+// so tiered compilation has promoted every hot method before measuring), 7 measured iterations of
+// 150 ms, medians, and a GFLOP/s column computed from the median. Each case runs in its own
 // process, so OpenBLAS's spinning threads never compete with the managed pool.
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -22,8 +23,8 @@ public sealed class GemmBenchmarkConfig : ManualConfig
             .WithId("GemmShort")
             .WithLaunchCount(1)
             .WithWarmupCount(4)
-            .WithIterationCount(9)
-            .WithIterationTime(TimeInterval.FromMilliseconds(250)));
+            .WithIterationCount(7)
+            .WithIterationTime(TimeInterval.FromMilliseconds(150)));
         AddColumn(StatisticColumn.Median, new GflopsColumn());
         AddDiagnoser(MemoryDiagnoser.Default);
         WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));

@@ -54,6 +54,16 @@ internal static unsafe class GemmPacking
             }
             return;
         }
+        if (simd && lanes == width && width == 6)
+        {
+            // Lanes 0..3 as one Vector128, lanes 4..5 as one 64-bit move.
+            for (int p = 0; p < kc; p++, src += ld, dst += 6)
+            {
+                Sse.Store(dst, Sse.LoadVector128(src));
+                *(double*)(dst + 4) = *(double*)(src + 4);
+            }
+            return;
+        }
 
         for (int p = 0; p < kc; p++, src += ld, dst += width)
         {

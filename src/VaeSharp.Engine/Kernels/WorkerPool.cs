@@ -13,9 +13,8 @@ namespace VaeSharp.Engine.Kernels;
 // job is an object the caller keeps and reuses, and waking a helper is a volatile write (helpers
 // spin for a short while after each job) or, if it had gone to sleep, a SemaphoreSlim release.
 // The caller, once out of tasks, spins for the helpers the same short while and then blocks, so
-// that on a busy machine a preempted helper can be moved to the caller's idle core. When a helper
-// kept the caller waiting over 1 ms (preempted by another process), Run uses the caller alone
-// for the next 50 ms: on a shared machine that beats waiting out time slices at every fork-join.
+// that on a busy machine it gives its core back instead of spinning while a preempted helper
+// finishes. (Under a busy neighbour the pool still loses more than OpenBLAS: docs/benchmarks.md.)
 //
 // One job at a time: a Run that finds the pool busy (another caller thread, or a task that itself
 // calls Run) executes its tasks inline on its own thread. Exceptions thrown by tasks are rethrown
@@ -33,16 +32,6 @@ internal static class WorkerPool
     // kernels of a training step; short enough that on a busy machine the threads sleep (and get
     // woken promptly) instead of burning their share of a core.
     private static readonly long SpinTicks = Stopwatch.Frequency / 10_000; // 100 µs
-
-    // Back-off: a helper that keeps the caller waiting this long was preempted by another process
-    // (tasks take well under a millisecond); then Run goes single-threaded for a while, instead of
-    // waiting out the scheduler's time slices at every fork-join. Results do not change.
-    private static readonly long PreemptedTicks = Stopwatch.Frequency / 1000; // 1 ms
-    private static readonly long BackoffTicks = Stopwatch.Frequency / 20;     // 50 ms
-    private static long _soloUntil;
-
-    /// <summary>Whether Run may fall back to one thread after a helper was preempted (tests turn it off).</summary>
-    public static bool AdaptiveBackoff { get; set; } = true;
 
     private const int ActiveBits = 16;
     private const long ActiveMask = (1L << ActiveBits) - 1;
@@ -75,7 +64,6 @@ internal static class WorkerPool
     {
         if (tasks <= 0) return;
         int threads = Math.Min(Math.Min(maxThreads, tasks), (int)ActiveMask + 1);
-        if (threads > 1 && AdaptiveBackoff && Stopwatch.GetTimestamp() < Volatile.Read(ref _soloUntil)) threads = 1;
         if (threads <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int t = 0; t < tasks; t++) job.Execute(t);
@@ -104,10 +92,7 @@ internal static class WorkerPool
                 RecordError(e);
             }
 
-            long ownTasksDone = Stopwatch.GetTimestamp();
             WaitForHelpers();
-            long now = Stopwatch.GetTimestamp();
-            if (now - ownTasksDone > PreemptedTicks) Volatile.Write(ref _soloUntil, now + BackoffTicks);
             _error?.Throw();
         }
         finally
@@ -118,8 +103,8 @@ internal static class WorkerPool
         }
     }
 
-    // Spin a while, then block so this core goes idle: if a helper was preempted by another
-    // process, the scheduler can then move it here instead of making us wait for its time slice.
+    // Spin a while, then block so this core goes idle rather than spinning while a helper that
+    // another process preempted waits for its next time slice.
     private static void WaitForHelpers()
     {
         long start = Stopwatch.GetTimestamp();

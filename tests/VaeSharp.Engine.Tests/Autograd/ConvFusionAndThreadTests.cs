@@ -61,7 +61,6 @@ public class ConvFusionAndThreadTests
     public void ForwardAndBackward_AreBitIdentical_OnOneAndTwoThreads(Op op, Activation activation)
     {
         int saved = EngineSettings.Threads;
-        WorkerPool.AdaptiveBackoff = false; // really run on two threads, even on a busy machine
         try
         {
             EngineSettings.Threads = 1;
@@ -73,7 +72,6 @@ public class ConvFusionAndThreadTests
         finally
         {
             EngineSettings.Threads = saved;
-            WorkerPool.AdaptiveBackoff = true;
         }
     }
 

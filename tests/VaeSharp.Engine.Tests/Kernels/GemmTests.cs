@@ -88,7 +88,6 @@ public class GemmTests
     {
         var (a, b, c0) = Operands(m, n, k, seed: 42);
         int saved = EngineSettings.Threads;
-        WorkerPool.AdaptiveBackoff = false; // really run on several threads, even on a busy machine
         try
         {
             foreach (bool transA in new[] { false, true })
@@ -111,7 +110,6 @@ public class GemmTests
         finally
         {
             EngineSettings.Threads = saved;
-            WorkerPool.AdaptiveBackoff = true;
         }
     }
 
