@@ -20,28 +20,14 @@ kept from unmapping large blocks, else every step pays page faults (up to 4x slo
   MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000 /usr/bin/python3 ... --threads 1
 With two threads add OMP_WAIT_POLICY=PASSIVE: spinning OpenMP workers collapse when a neighbour holds a core.
 """
-import argparse, gzip, math, os, struct, time
+import argparse, math, os, time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 
-def read_idx(path):
-    opener = gzip.open if open(path, "rb").read(2) == b"\x1f\x8b" else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    rank = data[3]
-    dims = struct.unpack(">" + "I" * rank, data[4:4 + 4 * rank])
-    return torch.frombuffer(bytearray(data[4 + 4 * rank:]), dtype=torch.uint8).reshape(dims)
-
-
-def find(folder, name):
-    for candidate in (name, name + ".gz"):
-        p = os.path.join(folder, candidate)
-        if os.path.exists(p):
-            return p
-    raise SystemExit(f"{os.path.join(folder, name)} not found: run `vae data fetch mnist` first or pass --data-dir")
+from pytorch_vae import find, load_safetensors, read_idx  # the same idx reading as the MLP reference (same folder)
 
 
 class ConvVAE(nn.Module):
@@ -134,8 +120,7 @@ def main():
     test_x = read_idx(find(args.data_dir, "t10k-images-idx3-ubyte")).float().div_(255).view(-1, 1, 28, 28)
     model = ConvVAE(args.hidden, args.latent_dim)
     if args.load:
-        from safetensors.torch import load_file  # optional: only for --load
-        model.load_state_dict(load_file(os.path.join(args.load, "model.safetensors")))
+        model.load_state_dict(load_safetensors(os.path.join(args.load, "model.safetensors")))
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)
     if args.steps > 0:

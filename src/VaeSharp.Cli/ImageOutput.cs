@@ -15,7 +15,6 @@ internal static class ImageOutput
     public static void SaveGrid(string file, ReadOnlySpan<float> images, int count, int[] exampleShape, int columns)
     {
         EnsureFolder(file);
-        var (c, h, w) = exampleShape.Length == 3 ? (exampleShape[0], exampleShape[1], exampleShape[2]) : (1, exampleShape[0], exampleShape[^1]);
-        ImageGrid.SavePng(file, images, count, c, h, w, columns);
+        ImageGrid.SaveExamples(file, images, count, exampleShape, columns);
     }
 }

@@ -44,6 +44,15 @@ public static class Generation
         return (x.ToArray(), model.Decode(mean, applySigmoid: true, labels).ToArray());
     }
 
+    /// <summary>Mean squared difference per value between originals and reconstructions.</summary>
+    public static double PixelMse(ReadOnlySpan<float> originals, ReadOnlySpan<float> reconstructions)
+    {
+        if (originals.Length != reconstructions.Length) throw new ArgumentException("Originals and reconstructions differ in length.");
+        double sum = 0;
+        for (int i = 0; i < originals.Length; i++) { double d = originals[i] - reconstructions[i]; sum += d * d; }
+        return originals.Length == 0 ? 0 : sum / originals.Length;
+    }
+
     /// <summary>The PyTorch example's comparison picture: originals in the first row, their reconstructions below.</summary>
     public static float[] ComparisonRows(float[] originals, float[] reconstructions) => [.. originals, .. reconstructions];
 }

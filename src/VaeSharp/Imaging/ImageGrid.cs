@@ -101,6 +101,23 @@ public static class ImageGrid
         int padding = 2, float paddingValue = 0.5f) =>
         PngWriter.Write(path, Compose(images, count, channels, height, width, columns, padding, paddingValue));
 
+    /// <summary>Saves <paramref name="count"/> examples of shape (C, H, W) or (H, W) — a model's example shape — as one PNG grid.</summary>
+    /// <param name="path">The PNG file (written atomically; its folder must exist).</param>
+    /// <param name="images">The examples one after another, values in [0, 1].</param>
+    /// <param name="count">Number of examples.</param>
+    /// <param name="exampleShape">(C, H, W) with C = 1 or 3, or (H, W).</param>
+    /// <param name="columns">Images per grid row.</param>
+    public static void SaveExamples(string path, ReadOnlySpan<float> images, int count, int[] exampleShape, int columns)
+    {
+        var (c, h, w) = exampleShape.Length switch
+        {
+            3 => (exampleShape[0], exampleShape[1], exampleShape[2]),
+            2 => (1, exampleShape[0], exampleShape[1]),
+            _ => throw new ArgumentException($"Examples of shape [{string.Join(", ", exampleShape)}] are not images."),
+        };
+        SavePng(path, images, count, c, h, w, columns);
+    }
+
     // ⌊255·v + ½⌋ after clamping to [0, 1]; NaN → 0 (the comparison is false for NaN).
     internal static byte ToByte(float value) => value > 0f ? (byte)(MathF.Min(value, 1f) * 255f + 0.5f) : (byte)0;
 }

@@ -76,18 +76,8 @@ public sealed class RunFolder
     }
 
     /// <summary>Writes a grid of images (values in [0, 1], NCHW) as PNG.</summary>
-    public void SaveGrid(string fileName, ReadOnlySpan<float> images, int count, int[] exampleShape, int columns)
-    {
-        var (c, h, w) = ImageShape(exampleShape);
-        ImageGrid.SavePng(File(fileName), images, count, c, h, w, columns);
-    }
-
-    internal static (int C, int H, int W) ImageShape(int[] shape) => shape.Length switch
-    {
-        3 => (shape[0], shape[1], shape[2]),
-        2 => (1, shape[0], shape[1]),
-        _ => throw new ArgumentException($"Examples of shape [{string.Join(", ", shape)}] are not images."),
-    };
+    public void SaveGrid(string fileName, ReadOnlySpan<float> images, int count, int[] exampleShape, int columns) =>
+        ImageGrid.SaveExamples(File(fileName), images, count, exampleShape, columns);
 
     /// <summary>The full path of <paramref name="name"/> in this folder.</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);
