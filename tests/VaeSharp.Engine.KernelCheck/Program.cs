@@ -1,7 +1,8 @@
 // Checks the fast kernels against their naive oracles on odd shapes, with whatever instruction
 // sets this process has: GEMM, the activation kernels, and convolution (lowering + GEMM + fused
-// activation) forward and backward. GemmTests runs it with DOTNET_EnableAVX2=0 to cover the scalar paths.
-// Prints "Avx2=<bool> Fma=<bool> OK" and exits 0, or prints the first mismatch and exits 1.
+// activation) forward and backward, and the fused BCE. GemmTests runs it with DOTNET_EnableAVX2=0 to cover the scalar paths.
+// Prints a digest of the GEMM results' bits (the AVX-512 and AVX2 kernels must agree on it; GemmTests
+// compares them), then "Avx2=<bool> Fma=<bool> OK" and exits 0, or prints the first mismatch and exits 1.
 using System.Runtime.Intrinsics.X86;
 using VaeSharp.Engine;
 using VaeSharp.Engine.Autograd;
@@ -11,6 +12,7 @@ using VaeSharp.Engine.Tensors;
 (int M, int N, int K)[] shapes = [(1, 1, 1), (7, 13, 5), (5, 16, 1), (6, 15, 300), (3, 33, 257), (130, 777, 403), (145, 47, 600)];
 var random = new Random(1234);
 int failures = 0;
+ulong digest = 14695981039346656037UL; // FNV-1a over the bits of every fast GEMM result
 foreach (int threads in new[] { 1, 2 })
 {
     EngineSettings.Threads = threads;
@@ -23,6 +25,7 @@ foreach (int threads in new[] { 1, 2 })
         {
             float[] fast = (float[])c0.Clone(), naive = (float[])c0.Clone();
             Gemm.Sgemm(transA, transB, m, n, k, a, b, fast, accumulate);
+            foreach (float v in fast) digest = (digest ^ (uint)BitConverter.SingleToInt32Bits(v)) * 1099511628211UL;
             GemmReference.Sgemm(transA, transB, m, n, k, a, b, naive, accumulate);
             for (int i = 0; i < m * n; i++)
             {
@@ -87,6 +90,24 @@ foreach (var (n, cin, h, cout, s, p, op) in new[] { (5, 3, 14, 4, 2, 1, 1), (2, 
     failures += Compare($"convT {n}x{cout}x{oh} s{s} dx", ConvReference.Conv2d(dyt, w.Data, default, n, cin, h, h, cout, 3, 3, s, p), xt.Grad!.Data);
 }
 
+// The fused BCE (its own exp and log on the vector lanes) against double precision, value by value.
+foreach (float target in new[] { 0f, 0.3f, 1f })
+    for (float x = -40f; x <= 40f; x += 0.37f)
+    {
+        var sigmoid = new float[1];
+        double loss = BceKernel.Forward([x], [target], sigmoid);
+        double e = Math.Exp(-Math.Abs((double)x)), u = 1 + e;
+        double expected = Math.Max(x, 0) - (double)x * target + (u == 1 ? e : Math.Log(u) * e / (u - 1));
+        double expectedSigmoid = x >= 0 ? 1 / u : e / u;
+        if (Math.Abs(loss - expected) > 1e-6 * expected || Math.Abs(sigmoid[0] - expectedSigmoid) > 1e-6 * expectedSigmoid)
+        {
+            Console.WriteLine($"MISMATCH bce x={x} t={target}: ℓ {loss} vs {expected}, σ {sigmoid[0]} vs {expectedSigmoid}");
+            failures++;
+            break;
+        }
+    }
+
+Console.WriteLine($"GemmDigest={digest:x16} Avx512={Avx512F.IsSupported}");
 Console.WriteLine($"Avx2={Avx2.IsSupported} Fma={Fma.IsSupported} {(failures == 0 ? "OK" : $"FAILED {failures}")}");
 return failures == 0 ? 0 : 1;
 

@@ -1,3 +1,4 @@
+using VaeSharp.Engine.Kernels;
 using VaeSharp.Engine.Tensors;
 
 namespace VaeSharp.Engine.Autograd;
@@ -67,6 +68,7 @@ public static partial class Ops
     private static Tensor ElementwiseLoss(Tensor a, Tensor b, Tensor? c, Reduction reduction, LossKind kind)
     {
         int n = a.Size;
+        if (kind == LossKind.Bce && reduction != Reduction.None) return BceSum(a, b, reduction);
         float[] terms = BufferPool.Rent(n);
         Span<float> av = a.Data, bv = b.Data, t = terms.AsSpan(0, n);
         Span<float> cv = c is null ? default : c.Data;
@@ -114,6 +116,22 @@ public static partial class Ops
 
     private static readonly object NotElementwise = new();
 
+    // The training path: one fused pass (BceKernel) that also saves σ(x) for the backward when x needs a gradient.
+    private static Tensor BceSum(Tensor logits, Tensor target, Reduction reduction)
+    {
+        bool saveSigmoid = GradMode.IsEnabled && logits.RequiresGrad;
+        Tensor? sigmoid = saveSigmoid ? Tensor.EmptyLike(logits) : null;
+        double sum = BceKernel.Forward(logits.Data, target.Data, sigmoid is null ? default : sigmoid.Data);
+        int n = logits.Size;
+        var y = Tensor.Empty([]);
+        y.Data[0] = (float)(reduction == Reduction.Mean ? sum / n : sum);
+        y.IntArg = (int)LossKind.Bce;
+        y.FloatArg = reduction == Reduction.Mean ? 1f / n : 1f;
+        y.Saved = (object?)sigmoid ?? NotElementwise;
+        AutogradEngine.Record(y, ElementwiseLossBackward, logits, target);
+        return y;
+    }
+
     private static readonly Action<Tensor> ElementwiseLossBackward = static y =>
     {
         Tensor a = y.In0!, b = y.In1!;
@@ -126,15 +144,10 @@ public static partial class Ops
         Span<float> ga = a.RequiresGrad ? a.GradSpan() : default, gb = b.RequiresGrad ? b.GradSpan() : default;
         Span<float> cv = c is null ? default : c.Data;
         Span<float> gc = c is { RequiresGrad: true } ? c.GradSpan() : default;
-        if (kind == LossKind.Bce && scalar && gb.IsEmpty)
+        if (kind == LossKind.Bce && y.Saved is Tensor sigmoid && gb.IsEmpty)
         {
-            // The training path: dℓ/dx = g·(σ(x) − t), vectorised.
-            float[] tmp = BufferPool.Rent(av.Length);
-            var d = tmp.AsSpan(0, av.Length);
-            TensorPrimitives.Sigmoid(av, d);
-            TensorPrimitives.Subtract(d, bv, d);
-            TensorPrimitives.MultiplyAdd(d, g[0] * scale, ga, ga);
-            BufferPool.Return(tmp);
+            // The training path: dℓ/dx = g·(σ(x) − t) from the σ(x) the forward saved.
+            BceKernel.Backward(sigmoid.Data, bv, g[0] * scale, ga);
             return;
         }
         for (int i = 0; i < av.Length; i++)

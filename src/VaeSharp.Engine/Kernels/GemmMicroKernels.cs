@@ -72,6 +72,66 @@ internal static unsafe class GemmMicroKernels
         Avx.Store(c, c50); Avx.Store(c + 8, c51);
     }
 
+    /// <summary>
+    /// AVX-512 kernel over two adjacent B micro-panels (bp0: columns 0..15, bp1: columns 16..31): the 6×32 tile
+    /// of two <see cref="Fma6x16"/> calls, with the same chain of multiply-adds per value, so the same bits.
+    /// Twelve 512-bit accumulators: cRH holds row R, columns 16H..16H+15.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Fma6x32(int kc, float* ap, float* bp0, float* bp1, float* c, nint ldc, bool add)
+    {
+        Vector512<float> c00 = Vector512<float>.Zero, c01 = Vector512<float>.Zero;
+        Vector512<float> c10 = Vector512<float>.Zero, c11 = Vector512<float>.Zero;
+        Vector512<float> c20 = Vector512<float>.Zero, c21 = Vector512<float>.Zero;
+        Vector512<float> c30 = Vector512<float>.Zero, c31 = Vector512<float>.Zero;
+        Vector512<float> c40 = Vector512<float>.Zero, c41 = Vector512<float>.Zero;
+        Vector512<float> c50 = Vector512<float>.Zero, c51 = Vector512<float>.Zero;
+
+        for (int p = 0; p < kc; p++)
+        {
+            Vector512<float> b0 = Avx512F.LoadVector512(bp0);
+            Vector512<float> b1 = Avx512F.LoadVector512(bp1);
+            Vector512<float> av = Vector512.Create(*ap);
+            c00 = Avx512F.FusedMultiplyAdd(av, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(av, b1, c01);
+            av = Vector512.Create(ap[1]);
+            c10 = Avx512F.FusedMultiplyAdd(av, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(av, b1, c11);
+            av = Vector512.Create(ap[2]);
+            c20 = Avx512F.FusedMultiplyAdd(av, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(av, b1, c21);
+            av = Vector512.Create(ap[3]);
+            c30 = Avx512F.FusedMultiplyAdd(av, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(av, b1, c31);
+            av = Vector512.Create(ap[4]);
+            c40 = Avx512F.FusedMultiplyAdd(av, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(av, b1, c41);
+            av = Vector512.Create(ap[5]);
+            c50 = Avx512F.FusedMultiplyAdd(av, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(av, b1, c51);
+            ap += MR;
+            bp0 += NR;
+            bp1 += NR;
+        }
+
+        if (add)
+        {
+            c00 = Avx512F.Add(c00, Avx512F.LoadVector512(c)); c01 = Avx512F.Add(c01, Avx512F.LoadVector512(c + 16)); c += ldc;
+            c10 = Avx512F.Add(c10, Avx512F.LoadVector512(c)); c11 = Avx512F.Add(c11, Avx512F.LoadVector512(c + 16)); c += ldc;
+            c20 = Avx512F.Add(c20, Avx512F.LoadVector512(c)); c21 = Avx512F.Add(c21, Avx512F.LoadVector512(c + 16)); c += ldc;
+            c30 = Avx512F.Add(c30, Avx512F.LoadVector512(c)); c31 = Avx512F.Add(c31, Avx512F.LoadVector512(c + 16)); c += ldc;
+            c40 = Avx512F.Add(c40, Avx512F.LoadVector512(c)); c41 = Avx512F.Add(c41, Avx512F.LoadVector512(c + 16)); c += ldc;
+            c50 = Avx512F.Add(c50, Avx512F.LoadVector512(c)); c51 = Avx512F.Add(c51, Avx512F.LoadVector512(c + 16));
+            c -= 5 * ldc;
+        }
+        Avx512F.Store(c, c00); Avx512F.Store(c + 16, c01); c += ldc;
+        Avx512F.Store(c, c10); Avx512F.Store(c + 16, c11); c += ldc;
+        Avx512F.Store(c, c20); Avx512F.Store(c + 16, c21); c += ldc;
+        Avx512F.Store(c, c30); Avx512F.Store(c + 16, c31); c += ldc;
+        Avx512F.Store(c, c40); Avx512F.Store(c + 16, c41); c += ldc;
+        Avx512F.Store(c, c50); Avx512F.Store(c + 16, c51);
+    }
+
     /// <summary>Rows 0..3 of <see cref="Fma6x16"/> (same per-value arithmetic), for a bottom edge panel of 3–4 rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fma4x16(int kc, float* ap, float* bp, float* c, nint ldc)

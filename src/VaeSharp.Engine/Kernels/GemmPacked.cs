@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace VaeSharp.Engine.Kernels;
@@ -16,6 +17,8 @@ namespace VaeSharp.Engine.Kernels;
 // micro-kernels. Packing is pipelined: one WorkerPool.Run computes step s from one pair of
 // buffers while packing step s + 1 into the other, so there is one fork-join per step and the
 // packing fills the threads' idle tail.
+// On AVX-512 hardware, full tiles over two adjacent B panels run one 6×32 kernel instead of two 6×16 ones;
+// each value gets the same chain of multiply-adds either way, so the bits do not depend on the kernel.
 // Each C value is a chain over the K blocks in order, each block one micro-kernel chain, so the
 // result is bit-identical for any thread count and any task split (threads only choose who runs
 // a tile). Edge tiles are computed from zero-padded panels into a 6×16 temporary, then the valid
@@ -39,7 +42,11 @@ internal sealed unsafe class GemmPacked : IParallelJob
     /// <summary>Whether the AVX2+FMA kernel and SIMD packing are used (else the scalar kernel).</summary>
     public static bool UsesSimd => Fma.IsSupported && Avx2.IsSupported;
 
+    /// <summary>Whether full tiles of two adjacent B panels go through the AVX-512 6×32 kernel (same bits as two 6×16 calls).</summary>
+    public static bool UsesAvx512 => UsesSimd && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
     private readonly bool _simd = UsesSimd;
+    private readonly bool _wide = UsesAvx512;
     private bool _inUse;
     // Two Ã and two B̃ buffers: step s packs into one while step s - 1 computes from the other.
     private readonly float[][] _stores = [[], [], [], []];
@@ -146,6 +153,7 @@ internal sealed unsafe class GemmPacked : IParallelJob
         int mBlocks = CeilDiv(step.MRows, _mcRows);
         int groups = _threads == 1 ? 1 : Math.Clamp(CeilDiv(TasksPerThread * _threads, mBlocks), 1, step.BPanels);
         step.GroupPanels = CeilDiv(step.BPanels, groups);
+        if (_wide) step.GroupPanels = Math.Min(RoundUp(step.GroupPanels, 2), step.BPanels); // pairs for the 6×32 kernel
         step.Groups = CeilDiv(step.BPanels, step.GroupPanels);
         step.ComputeTasks = mBlocks * step.Groups;
         return step;
@@ -204,6 +212,12 @@ internal sealed unsafe class GemmPacked : IParallelJob
             float* bp = step.BPack + (nint)jp * NR * kc;
             int j = step.J0 + jp * NR;
             int cols = Math.Min(NR, n - j);
+            if (_wide && jp + 1 < jpEnd && j + 2 * NR <= n)
+            {
+                ComputePair(kc, ref step, ipStart, ipEnd, bp, j, add, tile);
+                jp++;
+                continue;
+            }
             for (int ip = ipStart; ip < ipEnd; ip++)
             {
                 float* ap = step.APack + (nint)ip * MR * kc;
@@ -219,6 +233,32 @@ internal sealed unsafe class GemmPacked : IParallelJob
                     EdgeKernel(kc, ap, bp, tile, rows);
                     WriteBack(tile, cp, n, rows, cols, add);
                 }
+            }
+        }
+    }
+
+    // Two full-width B panels (columns j..j+31) against the block's A panels: the 6×32 kernel on full tiles,
+    // the 6×16 edge path panel by panel on a bottom edge.
+    private void ComputePair(int kc, ref Step step, int ipStart, int ipEnd, float* bp, int j, bool add, float* tile)
+    {
+        float* bp1 = bp + (nint)NR * kc;
+        int m = _m, n = _n;
+        for (int ip = ipStart; ip < ipEnd; ip++)
+        {
+            float* ap = step.APack + (nint)ip * MR * kc;
+            int i = step.I0 + ip * MR;
+            int rows = Math.Min(MR, m - i);
+            float* cp = _c + (nint)i * n + j;
+            if (rows == MR)
+            {
+                GemmMicroKernels.Fma6x32(kc, ap, bp, bp1, cp, n, add);
+            }
+            else
+            {
+                EdgeKernel(kc, ap, bp, tile, rows);
+                WriteBack(tile, cp, n, rows, NR, add);
+                EdgeKernel(kc, ap, bp1, tile, rows);
+                WriteBack(tile, cp + NR, n, rows, NR, add);
             }
         }
     }

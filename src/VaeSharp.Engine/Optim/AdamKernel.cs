@@ -15,6 +15,8 @@ namespace VaeSharp.Engine.Optim;
 // Lanes: 8 consecutive values per Vector256<float>; the scalar loop finishes the last N mod 8 and is
 // the whole path without AVX2. Both do the same IEEE operations in the same order (the JIT does not
 // contract a·b + c into an FMA), so a value's result does not depend on which path updated it.
+// Large buffers are updated in slices of 32K values on the kernel threads (WorkerPool); each value's
+// update depends on nothing else, so neither does the result on the thread count.
 internal static class AdamKernel
 {
     /// <summary>Per-step constants, computed once in double as PyTorch does and rounded to float.</summary>
@@ -45,10 +47,69 @@ internal static class AdamKernel
         public float DecayFactor { get; }
     }
 
-    public static void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in Coefficients c)
+    // Slices of this many values (a multiple of 8) are the tasks of a parallel update; buffers shorter than
+    // two slices are updated on the calling thread.
+    private const int SliceSize = 1 << 15;
+
+    /// <summary>Updates every value; on the kernel threads in slices when the buffer is large (the result does not depend on it).</summary>
+    public static unsafe void Update(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in Coefficients c)
+    {
+        int n = p.Length;
+        if (n < 2 * SliceSize || EngineSettings.Threads == 1)
+        {
+            UpdateSlice(p, g, m, v, c);
+            return;
+        }
+        fixed (float* pp = p, pg = g, pm = m, pv = v)
+        {
+            var job = SliceJob.For(pp, pg, pm, pv, n, c);
+            try
+            {
+                Kernels.WorkerPool.Run((n + SliceSize - 1) / SliceSize, job);
+            }
+            finally
+            {
+                job.Clear();
+            }
+        }
+    }
+
+    private static void UpdateSlice(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in Coefficients c)
     {
         int done = Vector256.IsHardwareAccelerated ? UpdateVector(p, g, m, v, c) : 0;
         UpdateScalar(p, g, m, v, c, done);
+    }
+
+    // One parallel update; task k updates values [k·SliceSize, (k + 1)·SliceSize).
+    private sealed unsafe class SliceJob : Kernels.IParallelJob
+    {
+        [ThreadStatic] private static SliceJob? _forThread;
+        private bool _inUse;
+        private float* _p, _g, _m, _v;
+        private int _n;
+        private Coefficients _c;
+
+        public static SliceJob For(float* p, float* g, float* m, float* v, int n, in Coefficients c)
+        {
+            SliceJob job = _forThread ??= new SliceJob();
+            if (job._inUse) job = new SliceJob(); // re-entered on this thread: rare, so allocate
+            job._inUse = true;
+            job._p = p; job._g = g; job._m = m; job._v = v; job._n = n; job._c = c;
+            return job;
+        }
+
+        public void Clear()
+        {
+            _p = _g = _m = _v = null;
+            _inUse = false;
+        }
+
+        public void Execute(int task)
+        {
+            int start = task * SliceSize, count = Math.Min(SliceSize, _n - start);
+            UpdateSlice(new Span<float>(_p + start, count), new ReadOnlySpan<float>(_g + start, count),
+                new Span<float>(_m + start, count), new Span<float>(_v + start, count), _c);
+        }
     }
 
     // Updates the first ⌊N/8⌋·8 values; returns how many it did.
