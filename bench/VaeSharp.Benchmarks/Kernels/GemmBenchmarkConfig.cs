@@ -1,5 +1,6 @@
-// The GEMM benchmarks' BenchmarkDotNet setup: a short job (the 20 cases take about a minute and a
-// half, to fit between the other users of this shared machine) with time-based warm-up (4 × 150 ms,
+// The GEMM benchmarks' BenchmarkDotNet setup: a short job (20 cases take about a minute and a half, to
+// fit between the other users of this shared machine), run natively and, on a CPU with AVX-512, once more
+// with AVX-512 switched off (job Avx2Only: the 6×16 AVX2 kernel alone), with time-based warm-up (4 × 150 ms,
 // so tiered compilation has promoted every hot method before measuring), 7 measured iterations of
 // 150 ms, medians, and a GFLOP/s column computed from the median. Each case runs in its own
 // process, so OpenBLAS's spinning threads never compete with the managed pool.
@@ -19,12 +20,16 @@ public sealed class GemmBenchmarkConfig : ManualConfig
     /// <summary>Builds the configuration.</summary>
     public GemmBenchmarkConfig()
     {
-        AddJob(Job.Default
-            .WithId("GemmShort")
+        Job shortJob = Job.Default
             .WithLaunchCount(1)
             .WithWarmupCount(4)
             .WithIterationCount(7)
-            .WithIterationTime(TimeInterval.FromMilliseconds(150)));
+            .WithIterationTime(TimeInterval.FromMilliseconds(150));
+        AddJob(shortJob.WithId("Native"));
+        // The same cases with AVX-512 switched off in the benchmark process: the 6×16 AVX2 kernel alone.
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            AddJob(shortJob.WithId("Avx2Only").WithEnvironmentVariables(
+                new EnvironmentVariable("DOTNET_EnableAVX512", "0"), new EnvironmentVariable("DOTNET_EnableAVX512F", "0")));
         AddColumn(StatisticColumn.Median, new GflopsColumn());
         AddDiagnoser(MemoryDiagnoser.Default);
         WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));

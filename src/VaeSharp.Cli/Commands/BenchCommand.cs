@@ -40,11 +40,11 @@ internal static class BenchCommand
             if (p.GetValue(json))
             {
                 console.Line(JsonSerializer.Serialize(new { config.Architecture, batch_size = t.BatchSize, threads = Engine.EngineSettings.Threads,
-                    forward_ms = t.Forward, forward_backward_ms = t.ForwardBackward, step_ms = t.FullStep, examples_per_second = t.ExamplesPerSecond, mnist_epoch_seconds = epoch }, JsonOut.Options));
+                    gemm_kernel = Engine.Kernels.Gemm.Kernel, forward_ms = t.Forward, forward_backward_ms = t.ForwardBackward, step_ms = t.FullStep, examples_per_second = t.ExamplesPerSecond, mnist_epoch_seconds = epoch }, JsonOut.Options));
                 return VaeCli.Ok;
             }
             console.Line(string.Create(CultureInfo.InvariantCulture,
-                $"{config.Architecture} VAE, batch {t.BatchSize}, {Engine.EngineSettings.Threads} threads: forward {t.Forward:F2} ms, forward+backward {t.ForwardBackward:F2} ms, " +
+                $"{config.Architecture} VAE, batch {t.BatchSize}, {Engine.EngineSettings.Threads} threads, GEMM {Engine.Kernels.Gemm.Kernel}: forward {t.Forward:F2} ms, forward+backward {t.ForwardBackward:F2} ms, " +
                 $"full step {t.FullStep:F2} ms → {t.ExamplesPerSecond:F0} examples/s, ≈ {epoch:F2} s per MNIST epoch (60,000 examples)"));
             return VaeCli.Ok;
         }));

@@ -14,8 +14,8 @@ namespace VaeSharp.Engine.Kernels;
 // lanes, then the lanes in a fixed order) and the chunk sums are added in double in chunk order, so it
 // does not depend on the thread count.
 // exp and log are Cephes-style polynomials (Moshier, Cephes Math Library: expf.c, logf.c; max relative
-// error about 2 ulp on the ranges used here); log1p(e) = log(u)·e/(u − 1) with u = 1 + e (Goldberg 1991,
-// Thm. 4) keeps the term accurate when e is tiny. A test checks ℓ and σ against double precision.
+// error about 2 ulp on the ranges used here); log1p(e) adds the rounding error of u = 1 + e back to log(u),
+// so the term stays accurate when e is tiny. A test checks ℓ and σ against double precision.
 // Lanes: 8 consecutive values per Vector256<float>; the last N mod 8 values go through the same vector
 // code from a padded copy, so every value gets the same operations whichever path it takes. Without
 // hardware Vector256 (DOTNET_EnableAVX2=0) the same code runs on the software vectors.
@@ -113,6 +113,7 @@ internal static unsafe class BceKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float ForwardChunk(float* x, float* t, float* s, int count)
     {
         var sum = Vector256<float>.Zero;
@@ -141,6 +142,7 @@ internal static unsafe class BceKernel
         return Vector256.Sum(sum);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardChunk(float* s, float* t, float* gx, int count, float scale)
     {
         var c = Vector256.Create(scale);
@@ -160,9 +162,9 @@ internal static unsafe class BceKernel
         var u = one + e;
         var inverse = one / u;
         sigmoid = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), inverse, e * inverse);
-        // log1p(e): exact ratio e/(u − 1) corrects the rounding of u; when u rounds to 1, log1p(e) = e to float precision.
-        var um1 = u - one;
-        var log1p = Vector256.ConditionalSelect(Vector256.Equals(um1, Vector256<float>.Zero), e, LogOneToTwo(u) * (e / um1));
+        // log1p(e) = log(u) + δ/u to first order, where δ = e − (u − 1) is the rounding error of u = 1 + e
+        // (u − 1 is exact); δ²/2 is below 2·10⁻¹⁵. When u rounds to 1 this gives e.
+        var log1p = Vector256.FusedMultiplyAdd(e - (u - one), inverse, LogOneToTwo(u));
         return Vector256.Max(x, Vector256<float>.Zero) - x * t + log1p;
     }
 
@@ -172,7 +174,10 @@ internal static unsafe class BceKernel
     internal static Vector256<float> ExpNonPositive(Vector256<float> x)
     {
         x = Vector256.Max(x, Vector256.Create(-87.3f));
-        var n = Vector256.Round(x * Vector256.Create(1.44269504088896341f));
+        // Rounds x·log2(e) to the nearest integer n by adding 1.5·2²³: n lands in the low mantissa bits of `shifted`.
+        var magic = Vector256.Create(12582912f);
+        var shifted = Vector256.FusedMultiplyAdd(x, Vector256.Create(1.44269504088896341f), magic);
+        var n = shifted - magic;
         var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), x);
         r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
         var p = Vector256.Create(1.9875691500e-4f);
@@ -182,7 +187,7 @@ internal static unsafe class BceKernel
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
         p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
         var er = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256.Create(1f);
-        var twoToN = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        var twoToN = Vector256.ShiftLeft(shifted.AsInt32() - magic.AsInt32() + Vector256.Create(127), 23).AsSingle();
         return er * twoToN;
     }
 

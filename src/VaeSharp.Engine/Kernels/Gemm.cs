@@ -5,8 +5,9 @@ namespace VaeSharp.Engine.Kernels;
 //   a is (M, K), or (K, M) when transA
 //   b is (K, N), or (N, K) when transB
 //   c is (M, N); c = op(a)·op(b), or c += op(a)·op(b) when accumulate
-// Validates the arguments and hands the work to GemmPacked (6×16 AVX2+FMA micro-kernel, or a
-// scalar kernel on the same packing without AVX2/FMA). GemmReference is the oracle in the tests.
+// Validates the arguments and hands the work to GemmPacked (6×16 AVX2+FMA micro-kernel, 6×32 over
+// pairs of panels with AVX-512, or a scalar kernel on the same packing without AVX2/FMA).
+// GemmReference is the oracle in the tests.
 // No alpha/beta other than beta ∈ {0, 1}; no leading dimensions (matrices are contiguous).
 
 /// <summary>
@@ -20,6 +21,10 @@ namespace VaeSharp.Engine.Kernels;
 /// </remarks>
 public static class Gemm
 {
+    /// <summary>The micro-kernel this process uses: <c>"avx512 6x32"</c>, <c>"avx2 6x16"</c> or <c>"scalar 6x16"</c>
+    /// (chosen from the CPU at start-up; all give the same bits except the scalar one, which does not fuse multiply-adds).</summary>
+    public static string Kernel => GemmPacked.UsesAvx512 ? "avx512 6x32" : GemmPacked.UsesSimd ? "avx2 6x16" : "scalar 6x16";
+
     /// <summary>C (M×N) = op(A)·op(B), or C += op(A)·op(B) when <paramref name="accumulate"/>.</summary>
     /// <param name="transA">A is stored as (K, M) and used transposed.</param>
     /// <param name="transB">B is stored as (N, K) and used transposed (the Linear weight layout).</param>

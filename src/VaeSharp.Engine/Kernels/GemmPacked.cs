@@ -23,6 +23,8 @@ namespace VaeSharp.Engine.Kernels;
 // result is bit-identical for any thread count and any task split (threads only choose who runs
 // a tile). Edge tiles are computed from zero-padded panels into a 6×16 temporary, then the valid
 // part is added to or stored into C.
+// The loops are marked AggressiveOptimization: compiled fully optimised at their first call instead of
+// running as Tier-0 code (several times slower) through the first seconds of a training run.
 // Not handled here: validation (Gemm.Sgemm does it) and k == 0.
 internal sealed unsafe class GemmPacked : IParallelJob
 {
@@ -166,6 +168,7 @@ internal sealed unsafe class GemmPacked : IParallelJob
         else Pack(task - _compute.ComputeTasks, ref _pack);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Pack(int task, ref Step step)
     {
         if (task < step.BPackTasks)
@@ -195,6 +198,7 @@ internal sealed unsafe class GemmPacked : IParallelJob
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Compute(int task, ref Step step)
     {
         int mBlock = Math.DivRem(task, step.Groups, out int group);
@@ -239,6 +243,7 @@ internal sealed unsafe class GemmPacked : IParallelJob
 
     // Two full-width B panels (columns j..j+31) against the block's A panels: the 6×32 kernel on full tiles,
     // the 6×16 edge path panel by panel on a bottom edge.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputePair(int kc, ref Step step, int ipStart, int ipEnd, float* bp, int j, bool add, float* tile)
     {
         float* bp1 = bp + (nint)NR * kc;
@@ -280,6 +285,7 @@ internal sealed unsafe class GemmPacked : IParallelJob
     }
 
     // Same arithmetic as the kernel's own write: c = old c + tile, or c = tile.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteBack(float* tile, float* c, nint ldc, int rows, int cols, bool add)
     {
         for (int r = 0; r < rows; r++, tile += NR, c += ldc)

@@ -15,6 +15,7 @@ namespace VaeSharp.Engine.Kernels;
 // exactly the scalar result (packing only moves values).
 internal static unsafe class GemmPacking
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FromRows(float* src, nint ld, int lanes, int kc, float* dst, int width, bool simd)
     {
         int p = 0;
@@ -43,6 +44,7 @@ internal static unsafe class GemmPacking
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FromColumns(float* src, nint ld, int lanes, int kc, float* dst, int width, bool simd)
     {
         if (simd && lanes == width && width == 16)
