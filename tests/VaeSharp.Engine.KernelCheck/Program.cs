@@ -1,6 +1,6 @@
 // Checks the fast kernels against their naive oracles on odd shapes, with whatever instruction
 // sets this process has: GEMM, the activation kernels, and convolution (lowering + GEMM + fused
-// activation) forward and backward, and the fused BCE. GemmTests runs it with DOTNET_EnableAVX2=0 to cover the scalar paths.
+// activation) forward and backward, the fused BCE and Adam. GemmTests runs it with DOTNET_EnableAVX2=0 to cover the scalar paths.
 // Prints a digest of the GEMM results' bits (the AVX-512 and AVX2 kernels must agree on it; GemmTests
 // compares them), then "Avx2=<bool> Fma=<bool> OK" and exits 0, or prints the first mismatch and exits 1.
 using System.Runtime.Intrinsics.X86;
@@ -106,6 +106,26 @@ foreach (float target in new[] { 0f, 0.3f, 1f })
             break;
         }
     }
+
+// Adam's vector lanes (whichever width this process has) against its scalar loop, bit for bit.
+{
+    float[] p0 = Fill(1000 + 5), g = Fill(1005);
+    float[] pv = (float[])p0.Clone(), ps = (float[])p0.Clone();
+    float[] mv = new float[1005], vv = new float[1005], ms = new float[1005], vs = new float[1005];
+    for (int t = 1; t <= 3; t++)
+    {
+        var c = new VaeSharp.Engine.Optim.AdamKernel.Coefficients(0.01f, 0.9f, 0.999f, 1e-8f, 0.01f, 0f, t);
+        VaeSharp.Engine.Optim.AdamKernel.Update(pv, g, mv, vv, c);
+        VaeSharp.Engine.Optim.AdamKernel.UpdateScalar(ps, g, ms, vs, c, 0);
+    }
+    for (int i = 0; i < pv.Length; i++)
+        if (BitConverter.SingleToInt32Bits(pv[i]) != BitConverter.SingleToInt32Bits(ps[i]))
+        {
+            Console.WriteLine($"MISMATCH adam at {i}: {pv[i]} vs {ps[i]}");
+            failures++;
+            break;
+        }
+}
 
 Console.WriteLine($"GemmDigest={digest:x16} Avx512={Avx512F.IsSupported}");
 Console.WriteLine($"Avx2={Avx2.IsSupported} Fma={Fma.IsSupported} {(failures == 0 ? "OK" : $"FAILED {failures}")}");

@@ -16,9 +16,11 @@ namespace VaeSharp.Engine.Kernels;
 // exp and log are Cephes-style polynomials (Moshier, Cephes Math Library: expf.c, logf.c; max relative
 // error about 2 ulp on the ranges used here); log1p(e) adds the rounding error of u = 1 + e back to log(u),
 // so the term stays accurate when e is tiny. A test checks ℓ and σ against double precision.
-// Lanes: 8 consecutive values per Vector256<float>; the last N mod 8 values go through the same vector
-// code from a padded copy, so every value gets the same operations whichever path it takes. Without
-// hardware Vector256 (DOTNET_EnableAVX2=0) the same code runs on the software vectors.
+// Lanes: 16 consecutive values per Vector512<float> with AVX-512, else 8 per Vector256<float>
+// (SimdLanes.cs); the last N mod lanes values go through the same vector code from a padded copy, so
+// every value gets the same operations whichever path and width it takes (the chunk sums are summed over
+// 16 or 8 lanes, so the loss may differ in its last bits between widths). Without hardware Vector256
+// (DOTNET_EnableAVX2=0) the same code runs on the software vectors.
 internal static unsafe class BceKernel
 {
     public const int ChunkSize = 1024;
@@ -113,105 +115,112 @@ internal static unsafe class BceKernel
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float ForwardChunk(float* x, float* t, float* s, int count)
+    private static float ForwardChunk(float* x, float* t, float* s, int count) =>
+        Vector512.IsHardwareAccelerated ? ForwardChunk<Vector512<float>, Lanes512>(x, t, s, count) : ForwardChunk<Vector256<float>, Lanes256>(x, t, s, count);
+
+    private static void BackwardChunk(float* s, float* t, float* gx, int count, float scale)
     {
-        var sum = Vector256<float>.Zero;
+        if (Vector512.IsHardwareAccelerated) BackwardChunk<Vector512<float>, Lanes512>(s, t, gx, count, scale);
+        else BackwardChunk<Vector256<float>, Lanes256>(s, t, gx, count, scale);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float ForwardChunk<TV, L>(float* x, float* t, float* s, int count) where TV : struct where L : struct, ISimdLanes<TV>
+    {
+        TV sum = L.Create(0f);
         int i = 0;
-        for (; i <= count - 8; i += 8)
+        for (; i <= count - L.Count; i += L.Count)
         {
-            var loss = Terms(Vector256.Load(x + i), Vector256.Load(t + i), out var sig);
-            sum += loss;
-            if (s != null) sig.Store(s + i);
+            TV loss = Terms<TV, L>(L.Load(x + i), L.Load(t + i), out TV sigmoid);
+            sum = L.Add(sum, loss);
+            if (s != null) L.Store(sigmoid, s + i);
         }
         if (i < count)
         {
             // The remainder, padded with x = 0, t = 0 lanes that are masked out of the sum.
-            float* px = stackalloc float[8], pt = stackalloc float[8], ps = stackalloc float[8];
+            float* px = stackalloc float[16], pt = stackalloc float[16], ps = stackalloc float[16];
             int rest = count - i;
-            for (int r = 0; r < 8; r++) { px[r] = r < rest ? x[i + r] : 0f; pt[r] = r < rest ? t[i + r] : 0f; }
-            var loss = Terms(Vector256.Load(px), Vector256.Load(pt), out var sig);
-            var keep = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(rest)).AsSingle();
-            sum += loss & keep;
+            for (int r = 0; r < L.Count; r++) { px[r] = r < rest ? x[i + r] : 0f; pt[r] = r < rest ? t[i + r] : 0f; }
+            TV loss = Terms<TV, L>(L.Load(px), L.Load(pt), out TV sigmoid);
+            sum = L.Add(sum, L.KeepFirst(loss, rest));
             if (s != null)
             {
-                sig.Store(ps);
+                L.Store(sigmoid, ps);
                 for (int r = 0; r < rest; r++) s[i + r] = ps[r];
             }
         }
-        return Vector256.Sum(sum);
+        return L.Sum(sum);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BackwardChunk(float* s, float* t, float* gx, int count, float scale)
+    private static void BackwardChunk<TV, L>(float* s, float* t, float* gx, int count, float scale) where TV : struct where L : struct, ISimdLanes<TV>
     {
-        var c = Vector256.Create(scale);
+        TV c = L.Create(scale);
         int i = 0;
-        for (; i <= count - 8; i += 8)
-            (Vector256.Load(gx + i) + c * (Vector256.Load(s + i) - Vector256.Load(t + i))).Store(gx + i);
+        for (; i <= count - L.Count; i += L.Count)
+            L.Store(L.Add(L.Load(gx + i), L.Multiply(c, L.Subtract(L.Load(s + i), L.Load(t + i)))), gx + i);
         // Same IEEE operations per value as the lanes (the JIT does not contract them into an FMA).
         for (; i < count; i++) gx[i] = gx[i] + scale * (s[i] - t[i]);
     }
 
-    // ℓ and σ of eight logits.
+    // ℓ and σ of a vector of logits.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Terms(Vector256<float> x, Vector256<float> t, out Vector256<float> sigmoid)
+    private static TV Terms<TV, L>(TV x, TV t, out TV sigmoid) where TV : struct where L : struct, ISimdLanes<TV>
     {
-        var one = Vector256.Create(1f);
-        var e = ExpNonPositive(-Vector256.Abs(x));
-        var u = one + e;
-        var inverse = one / u;
-        sigmoid = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), inverse, e * inverse);
+        TV one = L.Create(1f), zero = L.Create(0f);
+        TV e = ExpNonPositive<TV, L>(L.Subtract(zero, L.Abs(x)));
+        TV u = L.Add(one, e);
+        TV inverse = L.Divide(one, u);
+        sigmoid = L.SelectGreaterOrEqual(x, zero, inverse, L.Multiply(e, inverse));
         // log1p(e) = log(u) + δ/u to first order, where δ = e − (u − 1) is the rounding error of u = 1 + e
         // (u − 1 is exact); δ²/2 is below 2·10⁻¹⁵. When u rounds to 1 this gives e.
-        var log1p = Vector256.FusedMultiplyAdd(e - (u - one), inverse, LogOneToTwo(u));
-        return Vector256.Max(x, Vector256<float>.Zero) - x * t + log1p;
+        TV log1p = L.FusedMultiplyAdd(L.Subtract(e, L.Subtract(u, one)), inverse, LogOneToTwo<TV, L>(u));
+        return L.Add(L.Subtract(L.Max(x, zero), L.Multiply(x, t)), log1p);
     }
 
     // exp(x) for x ≤ 0: x = n·ln2 + r with |r| ≤ ½ln2 (ln2 split in two for an exact r), a degree-5
     // polynomial for e^r, and 2ⁿ from the exponent bits. x below −87.3 gives 2⁻¹²⁶·e^r ≈ 1e−38.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> ExpNonPositive(Vector256<float> x)
+    private static TV ExpNonPositive<TV, L>(TV x) where TV : struct where L : struct, ISimdLanes<TV>
     {
-        x = Vector256.Max(x, Vector256.Create(-87.3f));
+        x = L.Max(x, L.Create(-87.3f));
         // Rounds x·log2(e) to the nearest integer n by adding 1.5·2²³: n lands in the low mantissa bits of `shifted`.
-        var magic = Vector256.Create(12582912f);
-        var shifted = Vector256.FusedMultiplyAdd(x, Vector256.Create(1.44269504088896341f), magic);
-        var n = shifted - magic;
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), x);
-        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
-        var p = Vector256.Create(1.9875691500e-4f);
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507e-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073e-3f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894e-2f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459e-1f));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201e-1f));
-        var er = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256.Create(1f);
-        var twoToN = Vector256.ShiftLeft(shifted.AsInt32() - magic.AsInt32() + Vector256.Create(127), 23).AsSingle();
-        return er * twoToN;
+        TV magic = L.Create(12582912f);
+        TV shifted = L.FusedMultiplyAdd(x, L.Create(1.44269504088896341f), magic);
+        TV n = L.Subtract(shifted, magic);
+        TV r = L.FusedMultiplyAdd(n, L.Create(-0.693359375f), x);
+        r = L.FusedMultiplyAdd(n, L.Create(2.12194440e-4f), r);
+        TV p = L.Create(1.9875691500e-4f);
+        p = L.FusedMultiplyAdd(p, r, L.Create(1.3981999507e-3f));
+        p = L.FusedMultiplyAdd(p, r, L.Create(8.3334519073e-3f));
+        p = L.FusedMultiplyAdd(p, r, L.Create(4.1665795894e-2f));
+        p = L.FusedMultiplyAdd(p, r, L.Create(1.6666665459e-1f));
+        p = L.FusedMultiplyAdd(p, r, L.Create(5.0000001201e-1f));
+        TV er = L.Add(L.FusedMultiplyAdd(p, L.Multiply(r, r), r), L.Create(1f));
+        return L.Multiply(er, L.PowerOfTwoFromShifted(shifted, magic));
     }
 
     // log(u) for 1 ≤ u ≤ 2: u = 2ᵏ·m with m in [√½, √2] (k = 0 or 1; m − 1 is exact), then
     // log m = f − f²/2 + f³·P(f) with f = m − 1, a degree-8 P, and k·ln2 added in two parts.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> LogOneToTwo(Vector256<float> u)
+    private static TV LogOneToTwo<TV, L>(TV u) where TV : struct where L : struct, ISimdLanes<TV>
     {
-        var big = Vector256.GreaterThan(u, Vector256.Create(1.41421356237f));
-        var k = Vector256.Create(1f) & big;
-        var f = Vector256.ConditionalSelect(big, u * Vector256.Create(0.5f), u) - Vector256.Create(1f);
-        var z = f * f;
-        var p = Vector256.Create(7.0376836292e-2f);
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(-1.1514610310e-1f));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.1676998740e-1f));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(-1.2420140846e-1f));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(1.4249322787e-1f));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(-1.6668057665e-1f));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(2.0000714765e-1f));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(-2.4999993993e-1f));
-        p = Vector256.FusedMultiplyAdd(p, f, Vector256.Create(3.3333331174e-1f));
-        var y = p * f * z;
-        y = Vector256.FusedMultiplyAdd(k, Vector256.Create(-2.12194440e-4f), y);
-        y = Vector256.FusedMultiplyAdd(z, Vector256.Create(-0.5f), y);
-        return Vector256.FusedMultiplyAdd(k, Vector256.Create(0.693359375f), f + y);
+        TV sqrt2 = L.Create(1.41421356237f);
+        TV k = L.SelectGreater(u, sqrt2, L.Create(1f), L.Create(0f));
+        TV f = L.Subtract(L.SelectGreater(u, sqrt2, L.Multiply(u, L.Create(0.5f)), u), L.Create(1f));
+        TV z = L.Multiply(f, f);
+        TV p = L.Create(7.0376836292e-2f);
+        p = L.FusedMultiplyAdd(p, f, L.Create(-1.1514610310e-1f));
+        p = L.FusedMultiplyAdd(p, f, L.Create(1.1676998740e-1f));
+        p = L.FusedMultiplyAdd(p, f, L.Create(-1.2420140846e-1f));
+        p = L.FusedMultiplyAdd(p, f, L.Create(1.4249322787e-1f));
+        p = L.FusedMultiplyAdd(p, f, L.Create(-1.6668057665e-1f));
+        p = L.FusedMultiplyAdd(p, f, L.Create(2.0000714765e-1f));
+        p = L.FusedMultiplyAdd(p, f, L.Create(-2.4999993993e-1f));
+        p = L.FusedMultiplyAdd(p, f, L.Create(3.3333331174e-1f));
+        TV y = L.Multiply(L.Multiply(p, f), z);
+        y = L.FusedMultiplyAdd(k, L.Create(-2.12194440e-4f), y);
+        y = L.FusedMultiplyAdd(z, L.Create(-0.5f), y);
+        return L.FusedMultiplyAdd(k, L.Create(0.693359375f), L.Add(f, y));
     }
 }

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
+using VaeSharp.Engine.Kernels;
+
 namespace VaeSharp.Engine.Optim;
 
 // The fused Adam/AdamW update, one pass over the buffer — Kingma & Ba 2015, Alg. 1, with PyTorch's
@@ -12,9 +14,10 @@ namespace VaeSharp.Engine.Optim;
 //   m  = β1·m + (1 − β1)·g'
 //   v  = β2·v + (1 − β2)·g'·g'
 //   p  = p − stepSize·m / (√v / √(1 − β2ᵗ) + eps),   stepSize = lr / (1 − β1ᵗ)
-// Lanes: 8 consecutive values per Vector256<float>; the scalar loop finishes the last N mod 8 and is
-// the whole path without AVX2. Both do the same IEEE operations in the same order (the JIT does not
-// contract a·b + c into an FMA), so a value's result does not depend on which path updated it.
+// Lanes: 16 consecutive values per Vector512<float> with AVX-512, else 8 per Vector256<float>
+// (Kernels/SimdLanes.cs); the scalar loop finishes the last N mod lanes and is the whole path without
+// AVX2. All do the same IEEE operations in the same order (the JIT does not contract a·b + c into an
+// FMA), so a value's result does not depend on which path updated it.
 // Large buffers are updated in slices of 32K values on the kernel threads (WorkerPool); each value's
 // update depends on nothing else, so neither does the result on the thread count.
 internal static class AdamKernel
@@ -112,32 +115,34 @@ internal static class AdamKernel
         }
     }
 
-    // Updates the first ⌊N/8⌋·8 values; returns how many it did.
+    // Updates the first ⌊N/lanes⌋·lanes values; returns how many it did.
+    internal static int UpdateVector(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in Coefficients c) =>
+        Vector512.IsHardwareAccelerated ? UpdateVector<Vector512<float>, Lanes512>(p, g, m, v, c) : UpdateVector<Vector256<float>, Lanes256>(p, g, m, v, c);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int UpdateVector(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in Coefficients c)
+    private static unsafe int UpdateVector<TV, L>(Span<float> p, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in Coefficients c)
+        where TV : struct where L : struct, ISimdLanes<TV>
     {
-        ref float pr = ref MemoryMarshal.GetReference(p);
-        ref float gr = ref MemoryMarshal.GetReference(g);
-        ref float mr = ref MemoryMarshal.GetReference(m);
-        ref float vr = ref MemoryMarshal.GetReference(v);
-        Vector256<float> beta1 = Vector256.Create(c.Beta1), oneMinusBeta1 = Vector256.Create(c.OneMinusBeta1);
-        Vector256<float> beta2 = Vector256.Create(c.Beta2), oneMinusBeta2 = Vector256.Create(c.OneMinusBeta2);
-        Vector256<float> stepSize = Vector256.Create(c.StepSize), bias2Sqrt = Vector256.Create(c.Bias2Sqrt);
-        Vector256<float> eps = Vector256.Create(c.Epsilon), l2 = Vector256.Create(c.L2), decay = Vector256.Create(c.DecayFactor);
+        TV beta1 = L.Create(c.Beta1), oneMinusBeta1 = L.Create(c.OneMinusBeta1);
+        TV beta2 = L.Create(c.Beta2), oneMinusBeta2 = L.Create(c.OneMinusBeta2);
+        TV stepSize = L.Create(c.StepSize), bias2Sqrt = L.Create(c.Bias2Sqrt);
+        TV eps = L.Create(c.Epsilon), l2 = L.Create(c.L2), decay = L.Create(c.DecayFactor);
         int n = p.Length, i = 0;
-        for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+        fixed (float* pp = p, pg = g, pm = m, pv = v)
         {
-            nuint k = (nuint)i;
-            var pk = Vector256.LoadUnsafe(ref pr, k);
-            var gk = Vector256.LoadUnsafe(ref gr, k) + l2 * pk;
-            pk *= decay;
-            var mk = beta1 * Vector256.LoadUnsafe(ref mr, k) + oneMinusBeta1 * gk;
-            var vk = beta2 * Vector256.LoadUnsafe(ref vr, k) + oneMinusBeta2 * gk * gk;
-            var denom = Vector256.Sqrt(vk) / bias2Sqrt + eps;
-            pk -= stepSize * mk / denom;
-            mk.StoreUnsafe(ref mr, k);
-            vk.StoreUnsafe(ref vr, k);
-            pk.StoreUnsafe(ref pr, k);
+            for (; i <= n - L.Count; i += L.Count)
+            {
+                TV pk = L.Load(pp + i);
+                TV gk = L.Add(L.Load(pg + i), L.Multiply(l2, pk));
+                pk = L.Multiply(pk, decay);
+                TV mk = L.Add(L.Multiply(beta1, L.Load(pm + i)), L.Multiply(oneMinusBeta1, gk));
+                TV vk = L.Add(L.Multiply(beta2, L.Load(pv + i)), L.Multiply(L.Multiply(oneMinusBeta2, gk), gk));
+                TV denom = L.Add(L.Divide(L.Sqrt(vk), bias2Sqrt), eps);
+                pk = L.Subtract(pk, L.Divide(L.Multiply(stepSize, mk), denom));
+                L.Store(mk, pm + i);
+                L.Store(vk, pv + i);
+                L.Store(pk, pp + i);
+            }
         }
         return i;
     }

@@ -138,17 +138,22 @@ public class GemmTests
             RunAll();
             Thread.Sleep(5); // let the helper go to sleep once, so waking it is measured too
             RunAll();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            long beforeProcess = GC.GetTotalAllocatedBytes(precise: true);
-            for (int rep = 0; rep < 10; rep++)
+            // Helpers allocate nothing either: the process-wide count is measured over three windows and the
+            // smallest must stay under a bound that leaves room for the test host's own threads (a window can
+            // catch the thread pool finishing an earlier test's asynchronous work; a GEMM that allocates shows in all).
+            long allocatedByProcess = long.MaxValue;
+            for (int window = 0; window < 3; window++)
             {
-                RunAll();
-                if (rep == 5) Thread.Sleep(5);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                long beforeProcess = GC.GetTotalAllocatedBytes(precise: true);
+                for (int rep = 0; rep < 10; rep++)
+                {
+                    RunAll();
+                    if (rep == 5) Thread.Sleep(5);
+                }
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                allocatedByProcess = Math.Min(allocatedByProcess, GC.GetTotalAllocatedBytes(precise: true) - beforeProcess);
             }
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            long allocatedByProcess = GC.GetTotalAllocatedBytes(precise: true) - beforeProcess;
-            Assert.Equal(0, allocated);
-            // Helpers allocate nothing either; the bound leaves room for the test host's own threads.
             Assert.True(allocatedByProcess <= 16 * 1024, $"{allocatedByProcess} bytes allocated by the process");
         }
         finally
