@@ -1,0 +1,47 @@
+using VaeSharp.Engine.Random;
+
+namespace VaeSharp.Engine.Tests.Randomness;
+
+// FillNormal against NextNormal one value at a time, from every state a generator can be in (a spare
+// normal cached, words of a block left over), and the normal values' moments.
+public class RandomGeneratorTests
+{
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 0)]
+    [InlineData(2, 0)]
+    [InlineData(7, 0)]
+    [InlineData(64, 0)]
+    [InlineData(9, 1)]  // one NextUInt32 drawn first: the words are not aligned to a block
+    [InlineData(9, 2)]  // one NextNormal drawn first: its spare value comes first
+    public void FillNormal_GivesTheValuesOfNextNormal(int length, int before)
+    {
+        RandomGenerator Fresh()
+        {
+            var rng = new RandomGenerator(42, stream: 3);
+            if (before == 1) rng.NextUInt32();
+            if (before == 2) rng.NextNormal();
+            return rng;
+        }
+        var filled = new float[length + 3];
+        var bulk = Fresh();
+        bulk.FillNormal(filled.AsSpan(0, length), mean: 0.5f, std: 2f);
+        bulk.FillNormal(filled.AsSpan(length, 3), mean: 0.5f, std: 2f); // and it carries on where it stopped
+        var one = Fresh();
+        for (int i = 0; i < filled.Length; i++) Assert.Equal(0.5f + 2f * one.NextNormal(), filled[i]);
+    }
+
+    [Fact]
+    public void FillNormal_HasStandardNormalMoments()
+    {
+        var values = new float[400_000];
+        new RandomGenerator(7).FillNormal(values);
+        double mean = values.Average(v => (double)v);
+        double variance = values.Average(v => ((double)v - mean) * ((double)v - mean));
+        double withinOne = values.Count(v => Math.Abs(v) < 1f) / (double)values.Length;
+        // Standard errors: mean 0.0016, variance 0.0022, P(|x| < 1) = 0.6827 ± 0.0007.
+        Assert.InRange(mean, -0.008, 0.008);
+        Assert.InRange(variance, 0.99, 1.01);
+        Assert.InRange(withinOne, 0.679, 0.686);
+    }
+}
