@@ -106,6 +106,13 @@ internal sealed unsafe class GemmPacked : IParallelJob
         _kBlocks = CeilDiv(k, KC);
         _kcStep = CeilDiv(k, _kBlocks);
         int mBlocks = CeilDiv(m, MC);
+        if (_threads > 1)
+        {
+            // Few column tiles (a batch of 128 rows, 400 columns: 13 pair tiles) split unevenly over the
+            // threads: cut the rows finer, down to 4 panels a block, until there are enough tasks.
+            int tiles = CeilDiv(CeilDiv(Math.Min(n, NC), NR), _wide ? 2 : 1);
+            while (mBlocks * tiles < TasksPerThread * _threads && CeilDiv(m, mBlocks + 1) >= 4 * MR) mBlocks++;
+        }
         _mcRows = RoundUp(CeilDiv(m, mBlocks), MR);
         _chunkRows = _mcRows * MBlocksPerChunk;
         _mChunks = CeilDiv(m, _chunkRows);

@@ -80,11 +80,27 @@ public sealed class RandomGenerator
         if (_hasSpare) { _hasSpare = false; return _spareNormal; }
         double u1 = 1.0 - NextDouble(); // (0, 1]
         double u2 = NextDouble();
+        (float first, _spareNormal) = BoxMuller(u1, u2);
+        _hasSpare = true;
+        return first;
+    }
+
+    // Two independent N(0, 1) values from u1 in (0, 1] and u2 in [0, 1): r·cos θ and r·sin θ.
+    private static (float Cos, float Sin) BoxMuller(double u1, double u2)
+    {
         double r = Math.Sqrt(-2.0 * Math.Log(u1));
         double theta = 2.0 * Math.PI * u2;
-        _spareNormal = (float)(r * Math.Sin(theta));
-        _hasSpare = true;
-        return (float)(r * Math.Cos(theta));
+        return ((float)(r * Math.Cos(theta)), (float)(r * Math.Sin(theta)));
+    }
+
+    // The pair NextNormal draws from Philox block `counter` when it starts on a fresh block: u1 from words
+    // 0–1 and u2 from words 2–3, as NextDouble reads them.
+    private static (float Cos, float Sin) NormalPair(ulong counter, ulong key)
+    {
+        Philox.Block(counter, key, out uint b0, out uint b1, out uint b2, out uint b3);
+        double u1 = 1.0 - ((((ulong)b0 << 32) | b1) >> 11) * (1.0 / 9007199254740992.0);
+        double u2 = ((((ulong)b2 << 32) | b3) >> 11) * (1.0 / 9007199254740992.0);
+        return BoxMuller(u1, u2);
     }
 
     /// <summary>Fills <paramref name="destination"/> with uniform values in [low, high).</summary>
@@ -97,7 +113,59 @@ public sealed class RandomGenerator
     /// <summary>Fills <paramref name="destination"/> with normal values of the given mean and standard deviation.</summary>
     public void FillNormal(Span<float> destination, float mean = 0f, float std = 1f)
     {
-        for (int i = 0; i < destination.Length; i++) destination[i] = mean + std * NextNormal();
+        int done = 0;
+        if (!_hasSpare && _used == 4 && destination.Length >= NormalJob.ParallelThreshold && EngineSettings.Threads > 1)
+        {
+            // Each pair comes from its own block (the counter), so pairs can be drawn on the kernel threads
+            // and give exactly what NextNormal would, in order.
+            int pairs = destination.Length / 2;
+            NormalJob.Run(destination[..(2 * pairs)], _counter, _key, mean, std);
+            _counter += (ulong)pairs;
+            done = 2 * pairs;
+        }
+        for (int i = done; i < destination.Length; i++) destination[i] = mean + std * NextNormal();
+    }
+
+    // FillNormal's pairs on the kernel threads: task k fills pairs [k·PairsPerTask, (k + 1)·PairsPerTask).
+    private sealed unsafe class NormalJob : Kernels.IParallelJob
+    {
+        public const int ParallelThreshold = 2048;
+        private const int PairsPerTask = 256;
+        [ThreadStatic] private static NormalJob? _forThread;
+        private float* _destination;
+        private int _pairs;
+        private ulong _counter, _key;
+        private float _mean, _std;
+
+        public static void Run(Span<float> destination, ulong counter, ulong key, float mean, float std)
+        {
+            NormalJob job = _forThread ??= new NormalJob();
+            fixed (float* d = destination)
+            {
+                job._destination = d;
+                job._pairs = destination.Length / 2;
+                job._counter = counter; job._key = key; job._mean = mean; job._std = std;
+                try
+                {
+                    Kernels.WorkerPool.Run((job._pairs + PairsPerTask - 1) / PairsPerTask, job);
+                }
+                finally
+                {
+                    job._destination = null;
+                }
+            }
+        }
+
+        public void Execute(int task)
+        {
+            int end = Math.Min(_pairs, (task + 1) * PairsPerTask);
+            for (int pair = task * PairsPerTask; pair < end; pair++)
+            {
+                var (cos, sin) = NormalPair(_counter + (ulong)pair, _key);
+                _destination[2 * pair] = _mean + _std * cos;
+                _destination[2 * pair + 1] = _mean + _std * sin;
+            }
+        }
     }
 
     /// <summary>Fills with 1 where a uniform draw is below <paramref name="probability"/>, else 0 (Bernoulli samples).</summary>

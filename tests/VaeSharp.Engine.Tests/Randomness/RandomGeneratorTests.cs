@@ -4,6 +4,7 @@ namespace VaeSharp.Engine.Tests.Randomness;
 
 // FillNormal against NextNormal one value at a time, from every state a generator can be in (a spare
 // normal cached, words of a block left over), and the normal values' moments.
+[Collection(EngineSettingsCollection.Name)]
 public class RandomGeneratorTests
 {
     [Theory]
@@ -14,6 +15,8 @@ public class RandomGeneratorTests
     [InlineData(64, 0)]
     [InlineData(9, 1)]  // one NextUInt32 drawn first: the words are not aligned to a block
     [InlineData(9, 2)]  // one NextNormal drawn first: its spare value comes first
+    [InlineData(5001, 0)] // long enough to be drawn in pairs on two threads
+    [InlineData(5001, 1)]
     public void FillNormal_GivesTheValuesOfNextNormal(int length, int before)
     {
         RandomGenerator Fresh()
@@ -25,8 +28,17 @@ public class RandomGeneratorTests
         }
         var filled = new float[length + 3];
         var bulk = Fresh();
-        bulk.FillNormal(filled.AsSpan(0, length), mean: 0.5f, std: 2f);
-        bulk.FillNormal(filled.AsSpan(length, 3), mean: 0.5f, std: 2f); // and it carries on where it stopped
+        int saved = EngineSettings.Threads;
+        try
+        {
+            EngineSettings.Threads = 2;
+            bulk.FillNormal(filled.AsSpan(0, length), mean: 0.5f, std: 2f);
+            bulk.FillNormal(filled.AsSpan(length, 3), mean: 0.5f, std: 2f); // and it carries on where it stopped
+        }
+        finally
+        {
+            EngineSettings.Threads = saved;
+        }
         var one = Fresh();
         for (int i = 0; i < filled.Length; i++) Assert.Equal(0.5f + 2f * one.NextNormal(), filled[i]);
     }
