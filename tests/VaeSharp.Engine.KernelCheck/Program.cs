@@ -9,7 +9,7 @@ using VaeSharp.Engine.Autograd;
 using VaeSharp.Engine.Kernels;
 using VaeSharp.Engine.Tensors;
 
-(int M, int N, int K)[] shapes = [(1, 1, 1), (7, 13, 5), (5, 16, 1), (6, 15, 300), (3, 33, 257), (130, 777, 403), (145, 47, 600)];
+(int M, int N, int K)[] shapes = [(1, 1, 1), (7, 13, 5), (5, 16, 1), (6, 15, 300), (3, 33, 257), (130, 777, 403), (145, 47, 600), (13, 70, 1500)];
 var random = new Random(1234);
 int failures = 0;
 ulong digest = 14695981039346656037UL; // FNV-1a over the bits of every fast GEMM result

@@ -7,7 +7,7 @@ namespace VaeSharp.Engine.Tests.Kernels;
 
 // Gemm.Sgemm against the naive oracle GemmReference (double accumulation).
 // Tolerance: |fast - naive| ≤ 1e-5 · (Σ_p |a_ip·b_pj| + |c0_ij|) per element. Float rounding over
-// K ≤ 2100 terms in blocks of ≤ 256 stays far below that (typically 1e-7); a wrong index or a lost
+// K ≤ 2100 terms in blocks of ≤ 1024 stays far below that (typically 1e-7); a wrong index or a lost
 // K block is off by ≥ 1/K ≈ 1e-3.
 [Collection(EngineSettingsCollection.Name)]
 public class GemmTests
@@ -22,6 +22,8 @@ public class GemmTests
         { 5, 16, 1 },
         { 6, 15, 300 },
         { 3, 33, 257 },
+        { 3, 33, 1025 },
+        { 9, 40, 2100 },
         { 17, 40, 1 },
         { 20, 24, 70 },
         { 130, 777, 403 },
