@@ -31,8 +31,8 @@ internal sealed unsafe class GemmPacked : IParallelJob
     private const int MR = GemmMicroKernels.MR;
     private const int NR = GemmMicroKernels.NR;
     // K up to 1024 in one block: fewer fork-joins and passes over C. The B micro-panels (two of 64 KiB at
-    // most) then stream from L2, which keeps up with the kernel; measured 8 % faster per MLP training
-    // step than KC = 256 (docs/benchmarks.md).
+    // most) then stream from L2, which keeps up with the kernel; the MLP training step ran about 8 %
+    // faster than with KC = 256 (docs/benchmarks.md).
     public const int KC = 1024;
     public const int MC = 144;   // A block (MC, KC) ≤ 576 KiB stays in L2
     public const int NC = 2048;  // B̃ block (KC, NC) ≤ 8 MiB stays in L3
