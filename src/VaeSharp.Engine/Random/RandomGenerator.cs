@@ -57,9 +57,12 @@ public sealed class RandomGenerator
     /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
     public double NextDouble()
     {
-        ulong bits = ((ulong)NextUInt32() << 32) | NextUInt32();
-        return (bits >> 11) * (1.0 / 9007199254740992.0);
+        uint high = NextUInt32();
+        return UnitDouble(high, NextUInt32());
     }
+
+    // The top 53 of the 64 bits (high, low) as a double in [0, 1).
+    private static double UnitDouble(uint high, uint low) => ((((ulong)high << 32) | low) >> 11) * (1.0 / 9007199254740992.0);
 
     /// <summary>Uniform integer in [0, <paramref name="maxExclusive"/>), without modulo bias.</summary>
     public int NextInt(int maxExclusive)
@@ -98,9 +101,7 @@ public sealed class RandomGenerator
     private static (float Cos, float Sin) NormalPair(ulong counter, ulong key)
     {
         Philox.Block(counter, key, out uint b0, out uint b1, out uint b2, out uint b3);
-        double u1 = 1.0 - ((((ulong)b0 << 32) | b1) >> 11) * (1.0 / 9007199254740992.0);
-        double u2 = ((((ulong)b2 << 32) | b3) >> 11) * (1.0 / 9007199254740992.0);
-        return BoxMuller(u1, u2);
+        return BoxMuller(1.0 - UnitDouble(b0, b1), UnitDouble(b2, b3));
     }
 
     /// <summary>Fills <paramref name="destination"/> with uniform values in [low, high).</summary>
