@@ -41,7 +41,10 @@ public class OpGradientTests
     [Fact] public void Mean_Axis() => GradCheck.Assert([2, 3, 4], x => Ops.Mean(x, 0));
     [Fact] public void Max_Axis() => GradCheck.Assert([3, 5], x => Ops.Max(x, 1).Values);
     [Fact] public void LogSumExp() => GradCheck.Assert([3, 5], x => Ops.LogSumExp(x, 1));
-    [Fact] public void LogSumExp_Axis0() => GradCheck.Assert([4, 3, 2], x => Ops.LogSumExp(x, 1, keepDim: true));
+    [Fact] public void LogSumExp_Axis0() => GradCheck.Assert([4, 3, 2], x => Ops.LogSumExp(x, 0));
+    [Fact] public void LogSumExp_Axis0KeepDim() => GradCheck.Assert([4, 3, 2], x => Ops.LogSumExp(x, 0, keepDim: true));
+    [Fact] public void LogSumExp_Axis1() => GradCheck.Assert([4, 3, 2], x => Ops.LogSumExp(x, 1));
+    [Fact] public void LogSumExp_Axis1KeepDim() => GradCheck.Assert([4, 3, 2], x => Ops.LogSumExp(x, 1, keepDim: true));
     [Fact] public void Softmax() => GradCheck.Assert([3, 5], x => Ops.Softmax(x, -1));
     [Fact] public void Softmax_MiddleAxis() => GradCheck.Assert([2, 3, 4], x => Ops.Softmax(x, 1));
     [Fact] public void LogSoftmax() => GradCheck.Assert([3, 5], x => Ops.LogSoftmax(x, 1));
