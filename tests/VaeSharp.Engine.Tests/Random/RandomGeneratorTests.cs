@@ -1,5 +1,7 @@
 using VaeSharp.Engine.Random;
 
+// Folder Random/ mirrors src/VaeSharp.Engine/Random; the namespace is not VaeSharp.Engine.Tests.Random,
+// which would hide VaeSharp.Engine.Random from every VaeSharp.Engine.Tests.* namespace (Random.RandomGenerator).
 namespace VaeSharp.Engine.Tests.Randomness;
 
 // FillNormal against NextNormal one value at a time, from every state a generator can be in (a spare
