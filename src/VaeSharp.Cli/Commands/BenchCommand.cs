@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using VaeSharp.Models;
+using VaeSharp.Networks;
 using VaeSharp.Training;
 
 namespace VaeSharp.Cli.Commands;
@@ -12,8 +13,7 @@ internal static class BenchCommand
 {
     public static Command Create(CliConsole console)
     {
-        var arch = new Option<string>("--arch") { Description = "mlp or conv.", DefaultValueFactory = _ => "mlp" };
-        arch.AcceptOnlyFromAmong("mlp", "conv");
+        var arch = CommonOptions.Choice<NetworkBody>("--arch", "mlp (default) or conv.");
         var hidden = new Option<string?>("--hidden") { Description = "Hidden widths (default 400 for mlp, 256 for conv)." };
         var latent = new Option<int>("--latent-dim") { Description = "Latent dimension.", DefaultValueFactory = _ => 20 };
         var channels = new Option<string>("--channels") { Description = "Conv channels.", DefaultValueFactory = _ => "32,64" };
@@ -27,24 +27,28 @@ internal static class BenchCommand
             CommonOptions.ApplyThreads(p.GetValue(threads));
             CommonOptions.Positive(p.GetValue(batch), "--batch-size");
             CommonOptions.Positive(p.GetValue(steps), "--steps");
-            bool conv = p.GetValue(arch) == "conv";
+            var body = p.GetValue(arch) is string a ? Serialization.ConfigJson.Parse<NetworkBody>(a, "--arch") : NetworkBody.Mlp;
             var config = new VaeConfig
             {
-                Architecture = p.GetValue(arch)!,
-                Hidden = CommonOptions.ParseWidths(p.GetValue(hidden) ?? (conv ? "256" : "400"), "--hidden"),
+                Network = new NetworkConfig
+                {
+                    Body = body,
+                    Hidden = CommonOptions.ParseWidths(p.GetValue(hidden) ?? (body == NetworkBody.Conv ? "256" : "400"), "--hidden"),
+                    Channels = CommonOptions.ParseWidths(p.GetValue(channels)!, "--channels"),
+                },
                 LatentDim = p.GetValue(latent),
-                Channels = CommonOptions.ParseWidths(p.GetValue(channels)!, "--channels"),
             };
+            string archName = Serialization.ConfigJson.Name(body);
             var t = StepBenchmark.Run(config, p.GetValue(batch), p.GetValue(steps));
             double epoch = t.FullStep / 1000.0 * Math.Ceiling(60000.0 / t.BatchSize);
             if (p.GetValue(json))
             {
-                console.Line(JsonSerializer.Serialize(new { config.Architecture, batch_size = t.BatchSize, threads = Engine.EngineSettings.Threads,
+                console.Line(JsonSerializer.Serialize(new { architecture = archName, batch_size = t.BatchSize, threads = Engine.EngineSettings.Threads,
                     gemm_kernel = Engine.Kernels.Gemm.Kernel, forward_ms = t.Forward, forward_backward_ms = t.ForwardBackward, step_ms = t.FullStep, examples_per_second = t.ExamplesPerSecond, mnist_epoch_seconds = epoch }, JsonOut.Options));
                 return VaeCli.Ok;
             }
             console.Line(string.Create(CultureInfo.InvariantCulture,
-                $"{config.Architecture} VAE, batch {t.BatchSize}, {Engine.EngineSettings.Threads} threads, GEMM {Engine.Kernels.Gemm.Kernel}: forward {t.Forward:F2} ms, forward+backward {t.ForwardBackward:F2} ms, " +
+                $"{archName} VAE, batch {t.BatchSize}, {Engine.EngineSettings.Threads} threads, GEMM {Engine.Kernels.Gemm.Kernel}: forward {t.Forward:F2} ms, forward+backward {t.ForwardBackward:F2} ms, " +
                 $"full step {t.FullStep:F2} ms → {t.ExamplesPerSecond:F0} examples/s, ≈ {epoch:F2} s per MNIST epoch (60,000 examples)"));
             return VaeCli.Ok;
         }));

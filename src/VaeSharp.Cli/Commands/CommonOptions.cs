@@ -27,6 +27,17 @@ internal static class CommonOptions
         DefaultValueFactory = _ => "0,1",
     };
 
+    // An option whose value is one of the config.json names of enum T (kebab-case: gaussian-learned, leaky_relu).
+    public static Option<string> Choice<T>(string name, string description) where T : struct, Enum =>
+        Choice(name, description, [.. Serialization.ConfigJson.Names<T>()]);
+
+    public static Option<string> Choice(string name, string description, string[] names)
+    {
+        var option = new Option<string>(name) { Description = description };
+        option.AcceptOnlyFromAmong(names);
+        return option;
+    }
+
     public static Argument<string> RunArgument() => new("run") { Description = "A run folder written by 'vae train'." };
 
     public static void ApplyThreads(int threads)

@@ -4,7 +4,6 @@ using System.Text.Json;
 using VaeSharp.Data;
 using VaeSharp.Evaluation;
 using VaeSharp.Serialization;
-using VaeSharp.Training;
 
 namespace VaeSharp.Cli.Commands;
 
@@ -32,15 +31,19 @@ internal static class EvalCommand
             var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
             if (p.GetValue(limit) is int l) test = test.Take(l);
             CommonOptions.Positive(p.GetValue(k), "--k");
-            var t = Trainer.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
+            var t = LossEvaluation.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
             var latent = LatentStatistics.Compute(model, test);
             LikelihoodEstimate? is_ = p.GetValue(nll) ? ImportanceSampling.Estimate(model, test, p.GetValue(k), p.GetValue(seed), config.Training.Binarize) : null;
-            string report = JsonSerializer.Serialize(new
-                {
-                    run = runPath, data = config.Data, examples = t.Count, loss = t.Loss, reconstruction_loss = t.Reconstruction, kl_loss = t.Kl,
-                    nll = is_?.Nll, nll_k = is_?.Samples, elbo_k = is_?.Elbo,
-                    active_units = latent.ActiveUnits, latent_dim = latent.Activity.Length, activity = latent.Activity, kl_per_dimension = latent.KlPerDimension,
-                }, JsonOut.Options);
+            var fields = new Dictionary<string, object?> { ["run"] = runPath, ["data"] = config.Data, ["family"] = model.Family, ["examples"] = t.Count, ["loss"] = t.Loss };
+            foreach (var term in t.Terms) fields[Models.LossTermLabels.Column(term.Name)] = term.Value;
+            fields["nll"] = is_?.Nll;
+            fields["nll_k"] = is_?.Samples;
+            fields["elbo_k"] = is_?.Elbo;
+            fields["active_units"] = latent.ActiveUnits;
+            fields["latent_dim"] = latent.Activity.Length;
+            fields["activity"] = latent.Activity;
+            fields["kl_per_dimension"] = latent.KlPerDimension;
+            string report = JsonSerializer.Serialize(fields, JsonOut.Options);
             if (p.GetValue(output) is string file)
             {
                 var bytes = System.Text.Encoding.UTF8.GetBytes(report);
@@ -52,7 +55,7 @@ internal static class EvalCommand
                 return VaeCli.Ok;
             }
             console.Line(string.Create(CultureInfo.InvariantCulture,
-                $"{config.Data} test set, {t.Count} examples: Loss {t.Loss:F4}  Reconstruction Loss {t.Reconstruction:F4}  KL Loss {t.Kl:F4} (nats per example)"));
+                $"{config.Data} test set, {t.Count} examples: Loss {t.Loss:F4}{string.Concat(t.Terms.Select(x => $"  {Models.LossTermLabels.Label(x.Name)} {x.Value:F4}"))} (nats per example)"));
             if (is_ is not null)
                 console.Line(string.Create(CultureInfo.InvariantCulture, $"Importance-sampled NLL (k = {is_.Samples}): {is_.Nll:F4} nats  (−ELBO with the same samples: {is_.Elbo:F4})"));
             console.Line($"Active units (Cov_x E[z_u] > {latent.Threshold}): {latent.ActiveUnits} of {latent.Activity.Length}");

@@ -40,9 +40,9 @@ internal static class LatentGridCommand
             if (!model.IsConditional && c is not null)
                 throw new UsageException($"--label needs a conditional model; {runPath} was trained without --conditional.");
             if (model.IsConditional && c is null)
-                throw new UsageException($"{runPath} is a conditional model: give --label C (0 to {config.Model.ClassCount - 1}).");
-            if (c is int lc && (lc < 0 || lc >= config.Model.ClassCount))
-                throw new UsageException($"--label {lc}: expected a class from 0 to {config.Model.ClassCount - 1}.");
+                throw new UsageException($"{runPath} is a conditional model: give --label C (0 to {model.ClassCount - 1}).");
+            if (c is int lc && (lc < 0 || lc >= model.ClassCount))
+                throw new UsageException($"--label {lc}: expected a class from 0 to {model.ClassCount - 1}.");
 
             string file = p.GetValue(output) ?? Path.Combine(runPath, "latent_grid.png");
             ImageOutput.EnsureFolder(file);

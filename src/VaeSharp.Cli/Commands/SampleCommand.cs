@@ -33,9 +33,9 @@ internal static class SampleCommand
             if (!model.IsConditional && (p.GetValue(label) is not null || p.GetValue(byLabel)))
                 throw new UsageException($"--label and --grid-by-label need a conditional model; {runPath} was trained without --conditional.");
             if (model.IsConditional && p.GetValue(label) is null && !p.GetValue(byLabel))
-                throw new UsageException($"{runPath} is a conditional model: give --label C (0 to {config.Model.ClassCount - 1}) or --grid-by-label.");
-            if (p.GetValue(label) is int c && (c < 0 || c >= config.Model.ClassCount))
-                throw new UsageException($"--label {c}: expected a class from 0 to {config.Model.ClassCount - 1}.");
+                throw new UsageException($"{runPath} is a conditional model: give --label C (0 to {model.ClassCount - 1}) or --grid-by-label.");
+            if (p.GetValue(label) is int c && (c < 0 || c >= model.ClassCount))
+                throw new UsageException($"--label {c}: expected a class from 0 to {model.ClassCount - 1}.");
             float[] values;
             if (p.GetValue(byLabel))
             {
@@ -48,7 +48,7 @@ internal static class SampleCommand
             {
                 values = Generation.Sample(model, n, p.GetValue(seed), p.GetValue(label) is int lc ? Enumerable.Repeat(lc, n).ToArray() : null);
             }
-            ImageOutput.SaveGrid(file, values, n, config.Model.InputShape, cols);
+            ImageOutput.SaveGrid(file, values, n, model.InputShape, cols);
             if (p.GetValue(json)) console.Line(JsonSerializer.Serialize(new { output = file, count = n, seed = p.GetValue(seed) }, JsonOut.Options));
             else console.Line($"Wrote {n} samples to {file}");
             return VaeCli.Ok;

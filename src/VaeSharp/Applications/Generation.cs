@@ -1,47 +1,40 @@
 using VaeSharp.Data;
-using VaeSharp.Engine.Autograd;
-using VaeSharp.Engine.Random;
-using VaeSharp.Engine.Tensors;
+using VaeSharp.Evaluation;
 using VaeSharp.Models;
-using VaeSharp.Training;
 
 namespace VaeSharp.Applications;
 
-/// <summary>Sampling and reconstruction: the first two things one does with a trained VAE.</summary>
+/// <summary>Sampling and reconstruction: the first two things one does with a trained model.</summary>
 public static class Generation
 {
-    /// <summary><paramref name="count"/> new examples E[x | z], z ~ N(0, I) drawn from a generator seeded with <paramref name="seed"/>;
+    /// <summary><paramref name="count"/> new examples E[x | z], z ~ p(z) drawn from the sampling stream of <paramref name="seed"/>;
     /// values in example order (count × example size).</summary>
     /// <param name="model">A trained model.</param>
     /// <param name="count">Number of samples.</param>
     /// <param name="seed">Seed of the latent draws.</param>
     /// <param name="labels">For a conditional model: the class of each sample.</param>
-    public static float[] Sample(Vae model, int count, ulong seed, int[]? labels = null)
+    public static float[] Sample(LatentVariableModel model, int count, ulong seed, int[]? labels = null)
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of samples must be positive.");
-        using var _ = GradMode.NoGrad();
-        var z = Tensor.Normal(new RandomGenerator(seed, stream: 6), 0f, 1f, count, model.LatentDim);
-        return model.Decode(z, applySigmoid: true, labels).ToArray();
+        return Inference.Run(model, () => model.Generate(count, RngStreams.Create(seed, RngStream.Sampling), labels).ToArray());
     }
 
     /// <summary>A conditional model's samples, one row per class: <paramref name="perClass"/> samples of class 0, then of class 1, ...
     /// Returns the values and the labels used.</summary>
-    public static (float[] Values, int[] Labels) SampleByLabel(Vae model, int perClass, ulong seed)
+    public static (float[] Values, int[] Labels) SampleByLabel(LatentVariableModel model, int perClass, ulong seed)
     {
         if (!model.IsConditional) throw new ArgumentException("Samples by label need a conditional model (train with --conditional).");
-        var labels = new int[model.Config.ClassCount * perClass];
+        var labels = new int[model.ClassCount * perClass];
         for (int i = 0; i < labels.Length; i++) labels[i] = i / perClass;
         return (Sample(model, labels.Length, seed, labels), labels);
     }
 
-    /// <summary>Reconstructions E[x | z = μ(x)] of the examples at <paramref name="indices"/>, with the originals.</summary>
-    public static (float[] Originals, float[] Reconstructions) Reconstruct(Vae model, IDataset data, ReadOnlySpan<int> indices)
+    /// <summary>Reconstructions E[x | z = E_q[z | x]] of the examples at <paramref name="indices"/>, with the originals.</summary>
+    public static (float[] Originals, float[] Reconstructions) Reconstruct(LatentVariableModel model, IDataset data, ReadOnlySpan<int> indices)
     {
-        using var _ = GradMode.NoGrad();
-        var x = Trainer.LoadBatch(data, indices, model.Config.InputShape);
-        var labels = model.IsConditional ? Trainer.Labels(data, indices) : null;
-        var (mean, _) = model.Encode(x, labels);
-        return (x.ToArray(), model.Decode(mean, applySigmoid: true, labels).ToArray());
+        BatchLoader.CheckShape(data, model.InputShape);
+        var batch = BatchLoader.Load(data, indices, model.IsConditional);
+        return Inference.Run(model, () => (batch.X.ToArray(), model.DecodeMean(model.Encode(batch).Mean, batch.Labels).ToArray()));
     }
 
     /// <summary>Mean squared difference per value between originals and reconstructions.</summary>

@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Text;
 using VaeSharp.Data;
-using VaeSharp.Engine.Autograd;
 using VaeSharp.Engine.IO;
-using VaeSharp.Engine.Tensors;
 using VaeSharp.Imaging;
 using VaeSharp.Models;
-using VaeSharp.Training;
+using VaeSharp.Evaluation;
 
 namespace VaeSharp.Applications;
 
@@ -47,42 +45,23 @@ public sealed class LatentEmbedding
     /// <param name="limit">At most this many examples, from the first; null for all.</param>
     /// <param name="batchSize">Examples per encoder call.</param>
     /// <exception cref="ArgumentException">The data does not fit the model, or a conditional model meets unlabelled data.</exception>
-    public static LatentEmbedding Compute(Vae model, IDataset data, int? limit = null, int batchSize = 500)
+    public static LatentEmbedding Compute(LatentVariableModel model, IDataset data, int? limit = null, int batchSize = 500)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (limit is < 1) throw new ArgumentOutOfRangeException(nameof(limit), limit, "The example limit must be positive.");
-        if (!data.ExampleShape.SequenceEqual(model.Config.InputShape))
-            throw new ArgumentException($"Data set {data.Name} has examples of shape [{string.Join(", ", data.ExampleShape)}]; the model expects [{string.Join(", ", model.Config.InputShape)}].");
-
         int count = Math.Min(limit ?? data.Count, data.Count), latentDim = model.LatentDim;
         var means = new float[count, latentDim];
         int[]? labels = data.ClassCount > 0 ? new int[count] : null;
-        var index = new int[Math.Min(batchSize, Math.Max(count, 1))];
-        bool wasTraining = model.Training;
-        model.Eval();
-        try
+        Inference.ForEachBatch(model, data, (batch, start) =>
         {
-            using var _ = GradMode.NoGrad();
-            for (int start = 0; start < count; start += batchSize)
-            {
-                int n = Math.Min(batchSize, count - start);
-                for (int i = 0; i < n; i++) index[i] = start + i;
-                var ids = index.AsSpan(0, n);
-                using (TensorScope.Begin())
-                {
-                    var x = Trainer.LoadBatch(data, ids, model.Config.InputShape);
-                    var (mu, _) = model.Encode(x, model.IsConditional ? Trainer.Labels(data, ids) : null);
-                    var m = mu.Data;
-                    for (int i = 0; i < n; i++)
-                        for (int u = 0; u < latentDim; u++) means[start + i, u] = m[i * latentDim + u];
-                }
-                if (labels is not null)
-                    for (int i = 0; i < n; i++) labels[start + i] = data.Label(start + i);
-            }
-        }
-        finally { model.Train(wasTraining); }
+            var m = model.Encode(batch).Mean.Data;
+            for (int i = 0; i < batch.Count; i++)
+                for (int u = 0; u < latentDim; u++) means[start + i, u] = m[i * latentDim + u];
+            if (labels is not null)
+                for (int i = 0; i < batch.Count; i++) labels[start + i] = data.Label(start + i);
+        }, batchSize, count);
         return new LatentEmbedding(means, labels, data.ClassCount);
     }
 

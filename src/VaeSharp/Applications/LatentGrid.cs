@@ -1,5 +1,5 @@
-using VaeSharp.Engine.Autograd;
 using VaeSharp.Engine.Tensors;
+using VaeSharp.Evaluation;
 using VaeSharp.Imaging;
 using VaeSharp.Models;
 
@@ -58,36 +58,33 @@ public static class LatentGrid
     /// <param name="yDim">The latent dimension that varies bottom to top.</param>
     /// <param name="label">Required for a conditional model (the class of every cell); must be null otherwise.</param>
     /// <exception cref="ArgumentException">Bad dimensions or a label that does not fit the model.</exception>
-    public static float[] Decode(Vae model, int n = 30, float range = 1f, int xDim = 0, int yDim = 1, int? label = null)
+    public static float[] Decode(LatentVariableModel model, int n = 30, float range = 1f, int xDim = 0, int yDim = 1, int? label = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.IsConditional && label is null)
-            throw new ArgumentException($"This conditional model needs a label (0 to {model.Config.ClassCount - 1}) for the grid.", nameof(label));
+            throw new ArgumentException($"This conditional model needs a label (0 to {model.ClassCount - 1}) for the grid.", nameof(label));
         if (!model.IsConditional && label is not null)
             throw new ArgumentException("This model is not conditional; do not pass a label.", nameof(label));
-        if (label is int c && (c < 0 || c >= model.Config.ClassCount))
-            throw new ArgumentException($"Label {c} is outside 0..{model.Config.ClassCount - 1}.", nameof(label));
+        if (label is int c && (c < 0 || c >= model.ClassCount))
+            throw new ArgumentException($"Label {c} is outside 0..{model.ClassCount - 1}.", nameof(label));
 
         int latentDim = model.LatentDim;
         var codes = Codes(latentDim, n, range, xDim, yDim);
         int exampleSize = model.Config.InputSize;
         var images = new float[(long)n * n * exampleSize];
         int[]? labels = label is int l ? Enumerable.Repeat(l, n).ToArray() : null;
-        bool wasTraining = model.Training;
-        model.Eval();
-        try
+        Inference.Run(model, () =>
         {
-            using var _ = GradMode.NoGrad();
             for (int i = 0; i < n; i++)
             {
                 using (TensorScope.Begin())
                 {
                     var z = Tensor.FromArray(codes.AsSpan(i * n * latentDim, n * latentDim), n, latentDim);
-                    model.Decode(z, applySigmoid: true, labels).Data.CopyTo(images.AsSpan(i * n * exampleSize, n * exampleSize));
+                    model.DecodeMean(z, labels).Data.CopyTo(images.AsSpan(i * n * exampleSize, n * exampleSize));
                 }
             }
-        }
-        finally { model.Train(wasTraining); }
+            return 0;
+        });
         return images;
     }
 
@@ -117,10 +114,10 @@ public static class LatentGrid
     /// <param name="yDim">The latent dimension that varies bottom to top.</param>
     /// <param name="label">For a conditional model: the class of every cell.</param>
     /// <returns>The picture written.</returns>
-    public static Image8 SavePng(string path, Vae model, int n = 30, float range = 1f, int xDim = 0, int yDim = 1, int? label = null)
+    public static Image8 SavePng(string path, LatentVariableModel model, int n = 30, float range = 1f, int xDim = 0, int yDim = 1, int? label = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var image = Compose(Decode(model, n, range, xDim, yDim, label), n, model.Config.InputShape);
+        var image = Compose(Decode(model, n, range, xDim, yDim, label), n, model.InputShape);
         PngWriter.Write(path, image);
         return image;
     }

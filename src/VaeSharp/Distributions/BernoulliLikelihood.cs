@@ -10,7 +10,7 @@ namespace VaeSharp.Distributions;
 public sealed class BernoulliLikelihood : Likelihood
 {
     /// <inheritdoc />
-    public override string Kind => "bernoulli";
+    public override LikelihoodKind Kind => LikelihoodKind.Bernoulli;
 
     /// <inheritdoc />
     public override Tensor NegLogLikelihood(Tensor decoderOutput, Tensor x)

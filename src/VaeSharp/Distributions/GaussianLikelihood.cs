@@ -27,7 +27,7 @@ public sealed class GaussianLikelihood : Likelihood
     public float Std => MathF.Exp(0.5f * _logVar.Data[0]);
 
     /// <inheritdoc />
-    public override string Kind => Learned ? "gaussian-learned" : "gaussian";
+    public override LikelihoodKind Kind => Learned ? LikelihoodKind.GaussianLearned : LikelihoodKind.Gaussian;
 
     /// <inheritdoc />
     public override Tensor NegLogLikelihood(Tensor decoderOutput, Tensor x)

@@ -9,8 +9,8 @@ namespace VaeSharp.Distributions;
 /// </summary>
 public abstract class Likelihood : Module
 {
-    /// <summary>The name used in config files and on the command line.</summary>
-    public abstract string Kind { get; }
+    /// <summary>Which likelihood this is.</summary>
+    public abstract LikelihoodKind Kind { get; }
 
     /// <summary>−log p(x | z) per example (shape (N)), summed over the example's values, in nats.</summary>
     public abstract Tensor NegLogLikelihood(Tensor decoderOutput, Tensor x);
@@ -21,12 +21,12 @@ public abstract class Likelihood : Module
     /// <summary>E[x | z] from the decoder output, same shape.</summary>
     public abstract Tensor Mean(Tensor decoderOutput);
 
-    /// <summary>Creates the likelihood named <paramref name="kind"/>: bernoulli, gaussian (fixed σ) or gaussian-learned.</summary>
-    public static Likelihood Create(string kind, float gaussianStd = 0.1f) => kind switch
+    /// <summary>Creates the likelihood <paramref name="kind"/>; <paramref name="gaussianStd"/> is σ (fixed, or initial when learned).</summary>
+    public static Likelihood Create(LikelihoodKind kind, float gaussianStd = 0.1f) => kind switch
     {
-        "bernoulli" => new BernoulliLikelihood(),
-        "gaussian" => new GaussianLikelihood(gaussianStd, learned: false),
-        "gaussian-learned" => new GaussianLikelihood(gaussianStd, learned: true),
-        _ => throw new ArgumentException($"Unknown likelihood '{kind}'; expected bernoulli, gaussian or gaussian-learned.", nameof(kind)),
+        LikelihoodKind.Bernoulli => new BernoulliLikelihood(),
+        LikelihoodKind.Gaussian => new GaussianLikelihood(gaussianStd, learned: false),
+        LikelihoodKind.GaussianLearned => new GaussianLikelihood(gaussianStd, learned: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown likelihood."),
     };
 }

@@ -1,14 +1,12 @@
 using VaeSharp.Data;
 using VaeSharp.Engine.Autograd;
-using VaeSharp.Engine.Tensors;
 using VaeSharp.Models;
-using VaeSharp.Training;
 
 namespace VaeSharp.Evaluation;
 
 /// <summary>
 /// How the latent space is used over a data set: per dimension u, the activity A_u = Cov_x(E_q[z_u]) — the
-/// variance over examples of the posterior mean — and the average KL(q(z_u | x) ‖ N(0, 1)). Dimension u is
+/// variance over examples of the posterior mean — and the average KL(q(z_u | x) ‖ p(z_u)). Dimension u is
 /// "active" when A_u &gt; 0.01 (Burda et al. 2016, §5.2).
 /// </summary>
 /// <param name="Activity">A_u per latent dimension.</param>
@@ -20,39 +18,24 @@ public sealed record LatentStatistics(double[] Activity, double[] KlPerDimension
     public int ActiveUnits => Activity.Count(a => a > Threshold);
 
     /// <summary>Computes the statistics of <paramref name="model"/> over <paramref name="data"/> (no sampling: deterministic).</summary>
-    public static LatentStatistics Compute(Vae model, IDataset data, double threshold = 0.01, int batchSize = 500)
+    public static LatentStatistics Compute(LatentVariableModel model, IDataset data, double threshold = 0.01, int batchSize = Inference.DefaultBatchSize)
     {
         int l = model.LatentDim;
         var mean = new double[l];
         var sq = new double[l];
         var kl = new double[l];
-        var index = new int[Math.Min(batchSize, data.Count)];
-        bool wasTraining = model.Training;
-        model.Eval();
-        try
+        Inference.ForEachBatch(model, data, (batch, _) =>
         {
-            using var _ = GradMode.NoGrad();
-            for (int start = 0; start < data.Count; start += batchSize)
-            {
-                int n = Math.Min(batchSize, data.Count - start);
-                for (int i = 0; i < n; i++) index[i] = start + i;
-                var ids = index.AsSpan(0, n);
-                using (TensorScope.Begin())
+            var posterior = model.Encode(batch);
+            var klTerms = model.Prior.Kl(posterior, Reduction.None).Data;
+            var m = posterior.Mean.Data;
+            for (int i = 0; i < batch.Count; i++)
+                for (int u = 0; u < l; u++)
                 {
-                    var x = Trainer.LoadBatch(data, ids, model.Config.InputShape);
-                    var (mu, logVar) = model.Encode(x, model.IsConditional ? Trainer.Labels(data, ids) : null);
-                    var klTerms = Ops.KlStandardNormal(mu, logVar, Reduction.None).Data;
-                    var m = mu.Data;
-                    for (int i = 0; i < n; i++)
-                        for (int u = 0; u < l; u++)
-                        {
-                            double v = m[i * l + u];
-                            mean[u] += v; sq[u] += v * v; kl[u] += klTerms[i * l + u];
-                        }
+                    double v = m[i * l + u];
+                    mean[u] += v; sq[u] += v * v; kl[u] += klTerms[i * l + u];
                 }
-            }
-        }
-        finally { model.Train(wasTraining); }
+        }, batchSize);
         int count = data.Count;
         var activity = new double[l];
         for (int u = 0; u < l; u++)

@@ -1,52 +1,32 @@
-using VaeSharp.Engine.Autograd;
-using VaeSharp.Engine.Tensors;
+using VaeSharp.Data;
 using VaeSharp.Models;
 
 namespace VaeSharp.Objectives;
 
 /// <summary>
-/// The VAE objective −ELBO with the KL controls of the literature, per example:
+/// The negative evidence lower bound of a latent-variable model with a reparameterisable posterior, per example
+/// (Kingma &amp; Welling 2014):
 /// <code>
-///   recon = E_q[−log p(x | z)]                                   (one sample)
-///   KL    = KL(q(z | x) ‖ N(0, I)) = Σ_j KL_j                     (analytic)
-///   loss  = recon + β·w(t)·KL                                    β-VAE (Higgins 2017) × schedule w(t) (warm-up, cyclical)
-///   loss  = recon + γ·|KL − C(t)|,  C(t) = C_max·min(1, t/T_C)   capacity control (Burgess et al. 2018)
-///   KL   → Σ_j max(λ, E_batch[KL_j])                             free bits (Kingma et al. 2016, IAF paper)
+///   recon = E_q[−log p(x | z)]            one sample z ~ q(z | x)
+///   KL    = KL(q(z | x) ‖ p(z))            analytic (the prior's <see cref="Distributions.Prior.Kl"/>)
+///   loss  = recon + β·KL                   with the step's KL controls (<see cref="KlControl"/>)
 /// </code>
-/// The reported Kl is always the plain analytic KL, so runs with different controls compare.
+/// The terms are named <c>reconstruction</c> and <c>kl</c>. The VAE and the conditional VAE use it as their loss.
 /// </summary>
 public static class Elbo
 {
-    /// <summary>The loss of a batch at training step <paramref name="step"/>.</summary>
-    public static VaeLoss Compute(Vae model, Tensor x, int[]? labels, ObjectiveOptions options, KlSchedule schedule, long step)
+    /// <summary>The loss of <paramref name="batch"/> under <paramref name="model"/>, with KL weight β = <paramref name="beta"/>.</summary>
+    public static ModelLoss Compute(LatentVariableModel model, Batch batch, LossContext context, float beta)
     {
-        int n = x.Shape[0];
-        var (mean, logVar) = model.Encode(x, labels);
-        var z = model.Reparameterize(mean, logVar);
-        var recon = model.Likelihood.TotalNegLogLikelihood(model.Decode(z, labels: labels), x) * (1f / n);
-        Tensor kl, klTerm;
-        if (options.FreeBits > 0f)
-        {
-            var perDim = Ops.Mean(Ops.KlStandardNormal(mean, logVar, Reduction.None), 0);   // (latent): E_batch[KL_j]
-            kl = Ops.Sum(perDim);
-            klTerm = Ops.Sum(Ops.Clamp(perDim, options.FreeBits, float.MaxValue));
-        }
-        else
-        {
-            kl = Ops.KlStandardNormal(mean, logVar, Reduction.Sum) * (1f / n);
-            klTerm = kl;
-        }
-        Tensor total;
-        if (options.CapacityGamma > 0f)
-        {
-            float c = options.CapacityMax * (float)Math.Min(1.0, (double)step / options.CapacitySteps);
-            total = recon + Ops.Abs(klTerm - c) * options.CapacityGamma;
-        }
-        else
-        {
-            float weight = model.Config.Beta * schedule.Weight(step);
-            total = weight == 1f ? recon + klTerm : recon + klTerm * weight;
-        }
-        return new VaeLoss(total, recon, kl);
+        int n = batch.Count;
+        var labels = model.IsConditional ? batch.Labels : null;
+        var posterior = model.Encode(batch);
+        var z = posterior.Sample(context.Noise);
+        var recon = model.Likelihood.TotalNegLogLikelihood(model.Decode(z, labels), batch.X) * (1f / n);
+        var (penalty, kl) = context.Kl.Apply(posterior, model.Prior, n, beta);
+        return new ModelLoss(recon + penalty, new LossTerm(LossTermLabels.Reconstruction, recon), new LossTerm(LossTermLabels.Kl, kl));
     }
+
+    /// <summary>The terms <see cref="Compute"/> returns.</summary>
+    public static IReadOnlyList<string> TermNames { get; } = [LossTermLabels.Reconstruction, LossTermLabels.Kl];
 }

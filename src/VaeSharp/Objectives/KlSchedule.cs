@@ -9,23 +9,23 @@ namespace VaeSharp.Objectives;
 ///   τ = (t mod ⌈T/M⌉) / (T/M); weight τ/R while τ ≤ R, else 1.</item>
 /// </list>
 /// </summary>
-/// <param name="Kind">constant, linear or cyclical.</param>
+/// <param name="Kind">Constant, linear or cyclical.</param>
 /// <param name="WarmupSteps">W, for linear.</param>
 /// <param name="TotalSteps">T, for cyclical.</param>
 /// <param name="Cycles">M, for cyclical.</param>
 /// <param name="Ratio">R in (0, 1], for cyclical: the part of each cycle spent increasing.</param>
-public sealed record KlSchedule(string Kind = "constant", int WarmupSteps = 0, int TotalSteps = 0, int Cycles = 4, float Ratio = 0.5f)
+public sealed record KlSchedule(KlScheduleKind Kind = KlScheduleKind.Constant, int WarmupSteps = 0, int TotalSteps = 0, int Cycles = 4, float Ratio = 0.5f)
 {
     /// <summary>The weight at step <paramref name="step"/>.</summary>
     public float Weight(long step)
     {
         switch (Kind)
         {
-            case "constant":
+            case KlScheduleKind.Constant:
                 return 1f;
-            case "linear":
+            case KlScheduleKind.Linear:
                 return WarmupSteps <= 0 ? 1f : (float)Math.Min(1.0, (double)step / WarmupSteps);
-            case "cyclical":
+            case KlScheduleKind.Cyclical:
                 {
                     double period = (double)TotalSteps / Cycles;
                     long cycleLength = (long)Math.Ceiling(period);
@@ -33,7 +33,7 @@ public sealed record KlSchedule(string Kind = "constant", int WarmupSteps = 0, i
                     return tau <= Ratio ? (float)(tau / Ratio) : 1f;
                 }
             default:
-                throw new InvalidOperationException($"Unknown KL schedule '{Kind}'.");
+                throw new InvalidOperationException($"Unknown KL schedule {Kind}.");
         }
     }
 
@@ -42,17 +42,17 @@ public sealed record KlSchedule(string Kind = "constant", int WarmupSteps = 0, i
     {
         switch (Kind)
         {
-            case "constant": break;
-            case "linear":
+            case KlScheduleKind.Constant: break;
+            case KlScheduleKind.Linear:
                 if (WarmupSteps <= 0) throw new ArgumentException($"kl_warmup_steps {WarmupSteps}: a linear KL warm-up needs a positive number of steps.");
                 break;
-            case "cyclical":
+            case KlScheduleKind.Cyclical:
                 if (TotalSteps <= 0) throw new ArgumentException($"kl total steps {TotalSteps}: expected a positive number.");
                 if (Cycles <= 0) throw new ArgumentException($"kl_cycles {Cycles}: expected a positive integer.");
                 if (!(Ratio > 0f && Ratio <= 1f)) throw new ArgumentException($"kl_ratio {Ratio}: expected a value in (0, 1].");
                 break;
             default:
-                throw new ArgumentException($"kl_schedule '{Kind}': expected constant, linear or cyclical.");
+                throw new ArgumentException($"kl_schedule {Kind}: expected constant, linear or cyclical.");
         }
     }
 }

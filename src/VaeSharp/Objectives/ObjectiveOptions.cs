@@ -1,18 +1,20 @@
+using System.Text.Json.Serialization;
+
 namespace VaeSharp.Objectives;
 
 /// <summary>
-/// Which objective trains the model and how the KL term is controlled (saved in config.json under training).
+/// Which objective trains the model and how the KL term is controlled (saved in config.json under training.objective).
 /// </summary>
 public sealed record ObjectiveOptions
 {
-    /// <summary>"elbo" (the VAE's −ELBO with the KL controls below) or "iwae" (Burda et al. 2016, <see cref="IwaeSamples"/> samples).</summary>
-    public string Objective { get; init; } = "elbo";
+    /// <summary>The family's ELBO with the KL controls below, or the IWAE bound with <see cref="IwaeSamples"/> samples.</summary>
+    public ObjectiveKind Objective { get; init; } = ObjectiveKind.Elbo;
 
     /// <summary>k, the number of importance samples of the IWAE bound.</summary>
     public int IwaeSamples { get; init; } = 5;
 
-    /// <summary>constant, linear (warm-up) or cyclical (Fu et al. 2019).</summary>
-    public string KlSchedule { get; init; } = "constant";
+    /// <summary>The KL weight schedule.</summary>
+    public KlScheduleKind KlSchedule { get; init; } = KlScheduleKind.Constant;
 
     /// <summary>Steps of the linear warm-up.</summary>
     public int KlWarmupSteps { get; init; }
@@ -35,20 +37,24 @@ public sealed record ObjectiveOptions
     /// <summary>Free bits λ per latent dimension (Kingma et al. 2016), in nats; 0 switches it off.</summary>
     public float FreeBits { get; init; }
 
+    /// <summary>True when a KL control (schedule, capacity, free bits) is on.</summary>
+    [JsonIgnore]
+    public bool HasKlControls => CapacityGamma > 0f || FreeBits > 0f || KlSchedule != KlScheduleKind.Constant;
+
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the field and the expected value.</summary>
     public void Validate()
     {
-        if (Objective is not ("elbo" or "iwae")) throw new ArgumentException($"objective '{Objective}': expected elbo or iwae.");
+        if (!Enum.IsDefined(Objective)) throw new ArgumentException($"objective {Objective}: expected elbo or iwae.");
         if (IwaeSamples < 1) throw new ArgumentException($"iwae_samples {IwaeSamples}: expected an integer ≥ 1.");
-        if (KlSchedule is not ("constant" or "linear" or "cyclical")) throw new ArgumentException($"kl_schedule '{KlSchedule}': expected constant, linear or cyclical.");
-        if (KlSchedule == "linear" && KlWarmupSteps <= 0) throw new ArgumentException($"kl_warmup_steps {KlWarmupSteps}: a linear KL warm-up needs a positive number of steps.");
+        if (!Enum.IsDefined(KlSchedule)) throw new ArgumentException($"kl_schedule {KlSchedule}: expected constant, linear or cyclical.");
+        if (KlSchedule == KlScheduleKind.Linear && KlWarmupSteps <= 0) throw new ArgumentException($"kl_warmup_steps {KlWarmupSteps}: a linear KL warm-up needs a positive number of steps.");
         if (KlCycles <= 0) throw new ArgumentException($"kl_cycles {KlCycles}: expected a positive integer.");
         if (!(KlRatio > 0f && KlRatio <= 1f)) throw new ArgumentException($"kl_ratio {KlRatio}: expected a value in (0, 1].");
         if (!(CapacityGamma >= 0f)) throw new ArgumentException($"capacity_gamma {CapacityGamma}: expected a value ≥ 0.");
         if (!(CapacityMax >= 0f)) throw new ArgumentException($"capacity_max {CapacityMax}: expected a value ≥ 0.");
         if (CapacitySteps <= 0) throw new ArgumentException($"capacity_steps {CapacitySteps}: expected a positive integer.");
         if (!(FreeBits >= 0f)) throw new ArgumentException($"free_bits {FreeBits}: expected a value ≥ 0.");
-        if (Objective == "iwae" && (CapacityGamma > 0f || FreeBits > 0f || KlSchedule != "constant"))
-            throw new ArgumentException("objective 'iwae': the KL controls (schedule, capacity, free bits) apply to the ELBO objective only.");
+        if (Objective == ObjectiveKind.Iwae && HasKlControls)
+            throw new ArgumentException("objective iwae: the KL controls (schedule, capacity, free bits) apply to the ELBO objective only.");
     }
 }

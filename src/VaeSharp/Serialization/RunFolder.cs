@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Nodes;
 using VaeSharp.Engine.IO;
+using VaeSharp.Engine.Nn;
 using VaeSharp.Imaging;
 using VaeSharp.Models;
 using VaeSharp.Training;
@@ -23,15 +24,7 @@ public sealed class RunFolder
     /// <summary>metrics.csv</summary>
     public const string MetricsFile = "metrics.csv";
 
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    private readonly List<EpochMetrics> _metrics = [];
+    private readonly List<EpochReport> _metrics = [];
 
     private RunFolder(string path) => Path = path;
 
@@ -58,19 +51,33 @@ public sealed class RunFolder
 
     /// <summary>Writes config.json.</summary>
     public void SaveConfig(RunConfig config) =>
-        AtomicFile.Write(File(ConfigFile), s => JsonSerializer.Serialize(s, config, Json));
+        AtomicFile.Write(File(ConfigFile), s => JsonSerializer.Serialize(s, config, ConfigJson.Options));
 
     /// <summary>Writes model.safetensors with the model's state dict.</summary>
-    public void SaveModel(Vae model) => ModelIO.Save(model, File(ModelFile));
+    public void SaveModel(Module model) => ModelIO.Save(model, File(ModelFile));
 
-    /// <summary>Appends an epoch's figures and rewrites metrics.csv.</summary>
-    public void AppendMetrics(EpochMetrics m)
+    /// <summary>Appends an epoch's figures and rewrites metrics.csv: epoch, loss, one <c>{term}_loss</c> column per training term,
+    /// test_loss and <c>test_{term}_loss</c> per test term, seconds, examples_per_second.</summary>
+    public void AppendMetrics(EpochReport m)
     {
         _metrics.Add(m);
-        var sb = new StringBuilder("epoch,loss,reconstruction_loss,kl_loss,test_loss,test_reconstruction_loss,test_kl_loss,seconds,examples_per_second\n");
+        var first = _metrics[0];
+        var testNames = first.Test?.Terms.Select(t => t.Name).ToArray() ?? [];
+        var header = new List<string> { "epoch", "loss" };
+        header.AddRange(first.Terms.Select(t => LossTermLabels.Column(t.Name)));
+        header.Add("test_loss");
+        header.AddRange(testNames.Select(n => "test_" + LossTermLabels.Column(n)));
+        header.AddRange(["seconds", "examples_per_second"]);
+        var sb = new StringBuilder(string.Join(',', header)).Append('\n');
         foreach (var r in _metrics)
-            sb.AppendLine(string.Join(',', new[] { r.Epoch, r.Loss, r.Reconstruction, r.Kl, r.TestLoss, r.TestReconstruction, r.TestKl, r.Seconds, r.ExamplesPerSecond }
-                .Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+        {
+            var row = new List<double> { r.Epoch, r.Loss };
+            row.AddRange(r.Terms.Select(t => t.Value));
+            row.Add(r.TestLoss);
+            row.AddRange(testNames.Select(n => r.Test is null ? double.NaN : r.Test[n]));
+            row.AddRange([r.Seconds, r.ExamplesPerSecond]);
+            sb.AppendLine(string.Join(',', row.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+        }
         var bytes = Encoding.UTF8.GetBytes(sb.ToString());
         AtomicFile.Write(File(MetricsFile), s => s.Write(bytes));
     }
@@ -84,27 +91,35 @@ public sealed class RunFolder
 
     /// <summary>Reads config.json and model.safetensors of the run at <paramref name="path"/>.</summary>
     /// <exception cref="FileFormatException">A file is missing or malformed; the message names it and the problem.</exception>
-    public static (RunConfig Config, Vae Model) Load(string path)
+    public static (RunConfig Config, LatentVariableModel Model) Load(string path)
     {
         if (!Directory.Exists(path)) throw new FileFormatException(path, "run folder not found");
         var config = ReadConfig(System.IO.Path.Combine(path, ConfigFile));
-        var model = new Vae(config.Model);
+        var model = ModelFamilies.Create(config.Model);
         ModelIO.Load(model, System.IO.Path.Combine(path, ModelFile));
         return (config, model);
     }
 
-    /// <summary>Reads and validates a config.json.</summary>
+    /// <summary>Reads and validates a config.json of format 1 or 2 (format 1 is upgraded in memory; the file is not changed).</summary>
+    /// <exception cref="FileFormatException">Missing, malformed, of an unknown format or family, or with a value out of range.</exception>
     public static RunConfig ReadConfig(string file)
     {
         if (!System.IO.File.Exists(file)) throw new FileFormatException(file, "file not found (is this a run folder written by 'vae train'?)");
+        var root = LegacyConfig.Parse(System.IO.File.ReadAllBytes(file), file);
+        int version = root["format_version"] is JsonValue v && v.TryGetValue(out int n) ? n : 1;
+        if (version == 1) root = LegacyConfig.Upgrade(root, file);
+        else if (version != RunConfig.CurrentFormatVersion)
+            throw new FileFormatException(file, $"format_version {version}: this VaeSharp reads formats 1 and {RunConfig.CurrentFormatVersion}; a newer VaeSharp wrote it.");
+        if (root["model"] is JsonObject model && model["family"] is JsonValue f && f.TryGetValue(out string? family) && !ModelFamilies.Names.Contains(family))
+            throw new FileFormatException(file, $"model.family '{family}': expected one of {string.Join(", ", ModelFamilies.Names)}.");
         RunConfig? config;
         try
         {
-            config = JsonSerializer.Deserialize<RunConfig>(System.IO.File.ReadAllBytes(file), Json);
+            config = root.Deserialize<RunConfig>(ConfigJson.Options);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
-            throw new FileFormatException(file, $"invalid JSON{(e.Path is null ? "" : $" at {e.Path}")}: {e.Message}", e);
+            throw new FileFormatException(file, $"invalid configuration{(e is JsonException { Path: not null } j ? $" at {j.Path}" : "")}: {e.Message}", e);
         }
         if (config is null) throw new FileFormatException(file, "empty configuration");
         try

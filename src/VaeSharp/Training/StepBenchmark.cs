@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using VaeSharp.Data;
 using VaeSharp.Engine.Optim;
-using VaeSharp.Engine.Random;
 using VaeSharp.Engine.Tensors;
 using VaeSharp.Models;
 
@@ -25,22 +25,23 @@ public sealed record StepTimings(double Forward, double ForwardBackward, double 
 /// </summary>
 public static class StepBenchmark
 {
-    /// <summary>Runs the benchmark.</summary>
-    public static StepTimings Run(VaeConfig config, int batchSize, int stepsPerRound = 20, int repeats = 5, double warmupSeconds = 3)
+    /// <summary>Runs the benchmark on the model <paramref name="config"/> describes.</summary>
+    public static StepTimings Run(ModelConfig config, int batchSize, int stepsPerRound = 20, int repeats = 5, double warmupSeconds = 3)
     {
-        var model = new Vae(config);
+        var model = ModelFamilies.Create(config);
         var adam = new Adam(model.Parameters(), 1e-3f);
-        var rng = new RandomGenerator(config.Seed, stream: 9);
         var shape = new int[config.InputShape.Length + 1];
         shape[0] = batchSize;
         config.InputShape.CopyTo(shape, 1);
-        var x = Tensor.Uniform(rng, 0f, 1f, shape);
-        int[]? labels = config.ClassCount > 0 ? Enumerable.Range(0, batchSize).Select(i => i % config.ClassCount).ToArray() : null;
+        var x = Tensor.Uniform(RngStreams.Create(config.Seed, RngStream.BenchmarkData), 0f, 1f, shape);
+        int[]? labels = model.IsConditional ? Enumerable.Range(0, batchSize).Select(i => i % model.ClassCount).ToArray() : null;
+        var batch = new Batch(x, labels);
+        var context = LossContext.Plain(RngStreams.Create(config.Seed, RngStream.TrainingNoise));
 
         void Step(int phase)
         {
             using var _ = TensorScope.Begin();
-            var loss = model.Loss(x, labels);
+            var loss = model.Loss(batch, context);
             if (phase == 0) return;
             adam.ZeroGrad();
             loss.Total.Backward();

@@ -1,165 +1,101 @@
 using System.Diagnostics;
 using VaeSharp.Data;
-using VaeSharp.Engine.Autograd;
 using VaeSharp.Engine.Optim;
 using VaeSharp.Engine.Random;
 using VaeSharp.Engine.Tensors;
+using VaeSharp.Evaluation;
 using VaeSharp.Models;
 using VaeSharp.Objectives;
 
 namespace VaeSharp.Training;
 
 /// <summary>
-/// Trains a <see cref="Vae"/> with Adam on minibatches, one epoch at a time, and evaluates it.
-/// Each step runs in a <see cref="TensorScope"/>, so steady-state steps allocate no tensor storage.
-/// Same seeds and thread count ⇒ same numbers.
+/// Trains a model with Adam on minibatches, one epoch at a time, and evaluates it. Each step runs in a
+/// <see cref="TensorScope"/>, so steady-state steps allocate no tensor storage. Same seeds and thread count ⇒
+/// same numbers. <see cref="TrainingRun"/> drives it for a run folder; use it directly for full control.
 /// </summary>
 public sealed class Trainer
 {
-    private readonly Vae _model;
-    private readonly RandomGenerator _shuffle, _binarize;
+    private readonly LatentVariableModel _model;
+    private readonly RandomGenerator _shuffle, _binarize, _noise;
+    private readonly ILearningRateSchedule _lr;
+    private TrainingObjective? _objective;
     private long _step;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/>.</summary>
-    public Trainer(Vae model, TrainingOptions options)
+    public Trainer(LatentVariableModel model, TrainingOptions options)
     {
+        ArgumentNullException.ThrowIfNull(model);
         options.Validate();
         _model = model;
         Options = options;
         Optimizer = new Adam(model.Parameters(), options.LearningRate, epsilon: options.AdamEpsilon);
-        _shuffle = new RandomGenerator(options.Seed, stream: 2);
-        _binarize = new RandomGenerator(options.Seed, stream: 3);
-        model.Noise = new RandomGenerator(options.Seed, stream: 1);
+        _lr = options.CreateLrSchedule();
+        _shuffle = RngStreams.Create(options.Seed, RngStream.Shuffle);
+        _binarize = RngStreams.Create(options.Seed, RngStream.TrainingBinarization);
+        _noise = RngStreams.Create(options.Seed, RngStream.TrainingNoise);
     }
 
     /// <summary>The options in use.</summary>
     public TrainingOptions Options { get; }
 
+    /// <summary>The model being trained.</summary>
+    public LatentVariableModel Model => _model;
+
     /// <summary>The optimiser (Adam).</summary>
     public Adam Optimizer { get; }
-
-    /// <summary>The training objective.</summary>
-    public TrainingObjective Objective { get; private set; } = new(new ObjectiveOptions(), 1);
 
     /// <summary>Training steps taken so far.</summary>
     public long Step => _step;
 
+    /// <summary>The objective (made on the first epoch, when the run's length in steps is known).</summary>
+    public TrainingObjective Objective(int trainCount) =>
+        _objective ??= TrainingObjective.Create(Options.Objective, (long)StepsPerEpoch(trainCount) * Math.Max(1, Options.Epochs));
+
+    /// <summary>Steps in an epoch over <paramref name="trainCount"/> examples.</summary>
+    public int StepsPerEpoch(int trainCount) => (trainCount + Options.BatchSize - 1) / Options.BatchSize;
+
+    /// <summary>The learning rate of epoch <paramref name="epoch"/> (1-based).</summary>
+    public float LearningRateAt(int epoch) => _lr.LearningRate(epoch - 1);
+
     /// <summary>Runs one epoch over <paramref name="train"/>, then evaluates on <paramref name="test"/> (if given).</summary>
-    /// <param name="epoch">The epoch number (1-based), reported back in the metrics.</param>
+    /// <param name="epoch">The epoch number (1-based), reported back and used for the learning rate.</param>
     /// <param name="train">The training set (shuffled each epoch).</param>
     /// <param name="test">The test set, or null to skip evaluation.</param>
     /// <param name="progress">Called after each step with (steps done, steps in the epoch, running loss).</param>
-    public EpochMetrics TrainEpoch(int epoch, IDataset train, IDataset? test, Action<int, int, double>? progress = null)
+    public EpochReport TrainEpoch(int epoch, IDataset train, IDataset? test, Action<int, int, double>? progress = null)
     {
-        CheckShape(train);
+        BatchLoader.CheckShape(train, _model.InputShape);
+        if (test is not null) BatchLoader.CheckShape(test, _model.InputShape);
         _model.Train();
         var sw = Stopwatch.StartNew();
         int n = train.Count, batchSize = Options.BatchSize;
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         _shuffle.Shuffle(order.AsSpan());
-        int steps = (n + batchSize - 1) / batchSize;
-        if (_step == 0) Objective = new TrainingObjective(Options.Objective, (long)steps * Math.Max(1, Options.Epochs));
-        Optimizer.LearningRate = LearningRateAt(epoch);
-        double loss = 0, recon = 0, kl = 0;
-        var exampleShape = _model.Config.InputShape;
+        int steps = StepsPerEpoch(n);
+        var objective = Objective(n);
+        float lr = LearningRateAt(epoch);
+        Optimizer.LearningRate = lr;
+        var totals = new LossSummary.Accumulator();
+        var binarize = Options.Binarize == Binarization.Dynamic ? _binarize : null;
         for (int s = 0; s < steps; s++)
         {
             int start = s * batchSize, count = Math.Min(batchSize, n - start);
             using (TensorScope.Begin())
             {
-                var x = LoadBatch(train, order.AsSpan(start, count), exampleShape, Options.Binarize == "dynamic" ? _binarize : null);
-                var l = Objective.Compute(_model, x, _model.IsConditional ? Labels(train, order.AsSpan(start, count)) : null, _step++);
+                var batch = BatchLoader.Load(train, order.AsSpan(start, count), _model.IsConditional, binarize);
+                var loss = objective.Compute(_model, batch, _noise, _step++);
                 Optimizer.ZeroGrad();
-                l.Total.Backward();
+                loss.Total.Backward();
                 Optimizer.Step();
-                loss += l.Total.Item() * count;
-                recon += l.Reconstruction.Item() * count;
-                kl += l.Kl.Item() * count;
+                totals.Add(loss, count);
             }
-            progress?.Invoke(s + 1, steps, loss / (start + count));
+            progress?.Invoke(s + 1, steps, totals.RunningLoss);
         }
         double seconds = sw.Elapsed.TotalSeconds;
-        var t = test is null ? new LossTotals(double.NaN, double.NaN, double.NaN, 0) : Evaluate(_model, test, Options.Binarize, Options.Seed);
-        return new EpochMetrics(epoch, loss / n, recon / n, kl / n, t.Loss, t.Reconstruction, t.Kl, seconds, n / seconds);
-    }
-
-    /// <summary>The learning rate for epoch <paramref name="epoch"/> (1-based). The IWAE paper trains 3^i epochs at
-    /// lr·10^(−i/7) for i = 0..7 (3,280 epochs); "iwae" keeps those stage proportions within the run's epochs.</summary>
-    public float LearningRateAt(int epoch)
-    {
-        if (Options.LrSchedule != "iwae") return Options.LearningRate;
-        double total = 0, position = (epoch - 1.0) / Math.Max(1, Options.Epochs) * 3280.0;
-        for (int i = 0; i <= 7; i++)
-        {
-            total += Math.Pow(3, i);
-            if (position < total) return (float)(Options.LearningRate * Math.Pow(10, -i / 7.0));
-        }
-        return (float)(Options.LearningRate * Math.Pow(10, -1.0));
-    }
-
-    /// <summary>Per-example loss terms over a whole data set, without gradients. Deterministic: the noise
-    /// (and, with dynamic binarisation, the binary sample of the set) comes from generators seeded by <paramref name="seed"/>.</summary>
-    public static LossTotals Evaluate(Vae model, IDataset data, string binarize = "none", ulong seed = 1, int batchSize = 500)
-    {
-        bool wasTraining = model.Training;
-        var noise = model.Noise;
-        model.Eval();
-        model.Noise = new RandomGenerator(seed, stream: 4);
-        var bin = binarize == "dynamic" ? new RandomGenerator(seed, stream: 5) : null;
-        double loss = 0, recon = 0, kl = 0;
-        var index = new int[Math.Min(batchSize, data.Count)];
-        try
-        {
-            using var _ = GradMode.NoGrad();
-            for (int start = 0; start < data.Count; start += batchSize)
-            {
-                int count = Math.Min(batchSize, data.Count - start);
-                for (int i = 0; i < count; i++) index[i] = start + i;
-                using (TensorScope.Begin())
-                {
-                    var x = LoadBatch(data, index.AsSpan(0, count), model.Config.InputShape, bin);
-                    var l = model.Loss(x, model.IsConditional ? Labels(data, index.AsSpan(0, count)) : null);
-                    loss += l.Total.Item() * count;
-                    recon += l.Reconstruction.Item() * count;
-                    kl += l.Kl.Item() * count;
-                }
-            }
-        }
-        finally
-        {
-            model.Noise = noise;
-            model.Train(wasTraining);
-        }
-        return new LossTotals(loss / data.Count, recon / data.Count, kl / data.Count, data.Count);
-    }
-
-    /// <summary>Copies the examples at <paramref name="indices"/> into a (N, example shape) tensor; binarised when <paramref name="binarize"/> is given.</summary>
-    public static Tensor LoadBatch(IDataset data, ReadOnlySpan<int> indices, int[] exampleShape, RandomGenerator? binarize = null)
-    {
-        var shape = new int[exampleShape.Length + 1];
-        shape[0] = indices.Length;
-        exampleShape.CopyTo(shape, 1);
-        var x = Tensor.Zeros(shape);
-        var values = x.Data;
-        data.CopyExamples(indices, values);
-        if (binarize is not null)
-            for (int i = 0; i < values.Length; i++) values[i] = binarize.NextFloat() < values[i] ? 1f : 0f;
-        return x;
-    }
-
-    /// <summary>The labels of the examples at <paramref name="indices"/>.</summary>
-    public static int[] Labels(IDataset data, ReadOnlySpan<int> indices)
-    {
-        if (data.ClassCount == 0) throw new ArgumentException($"Data set {data.Name} has no labels; a conditional model needs them.");
-        var labels = new int[indices.Length];
-        for (int i = 0; i < labels.Length; i++) labels[i] = data.Label(indices[i]);
-        return labels;
-    }
-
-    private void CheckShape(IDataset data)
-    {
-        if (!data.ExampleShape.SequenceEqual(_model.Config.InputShape))
-            throw new ArgumentException($"Data set {data.Name} has examples of shape [{string.Join(", ", data.ExampleShape)}]; the model expects [{string.Join(", ", _model.Config.InputShape)}].");
+        var result = totals.Result(n);
+        var testSummary = test is null ? null : LossEvaluation.Evaluate(_model, test, Options.Binarize, Options.Seed);
+        return new EpochReport(epoch, result.Loss, result.Terms, testSummary, seconds, n / seconds, lr);
     }
 }

@@ -1,3 +1,7 @@
+using VaeSharp.Data;
+using VaeSharp.Engine.Optim;
+using VaeSharp.Objectives;
+
 namespace VaeSharp.Training;
 
 /// <summary>How a model is trained (saved as the "training" part of a run's config.json). Defaults are the seeds': batch 128, Adam 1e-3, 10 epochs, seed 1.</summary>
@@ -15,17 +19,25 @@ public sealed record TrainingOptions
     /// <summary>Adam's ε (1e-8 as in PyTorch; the IWAE paper used 1e-4).</summary>
     public float AdamEpsilon { get; init; } = 1e-8f;
 
-    /// <summary>"none" (grey values as Bernoulli targets, the seeds' choice) or "dynamic" (a fresh binary sample x ~ Bernoulli(pixel) each time an example is used).</summary>
-    public string Binarize { get; init; } = "none";
+    /// <summary>How grey values are fed to the likelihood.</summary>
+    public Binarization Binarize { get; init; } = Binarization.None;
 
     /// <summary>The objective and the KL controls.</summary>
-    public Objectives.ObjectiveOptions Objective { get; init; } = new();
+    public ObjectiveOptions Objective { get; init; } = new();
 
-    /// <summary>Learning-rate schedule: "constant", or "iwae" (Burda et al.'s: lr·10^(−i/7) over 3^i-epoch stages, compressed to the run's length).</summary>
-    public string LrSchedule { get; init; } = "constant";
+    /// <summary>The learning rate over the epochs.</summary>
+    public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Constant;
 
     /// <summary>Seed for shuffling and noise.</summary>
     public ulong Seed { get; init; } = 1;
+
+    /// <summary>The learning-rate schedule over epochs (index 0 = the first epoch).</summary>
+    public ILearningRateSchedule CreateLrSchedule() => LrSchedule switch
+    {
+        LrScheduleKind.Iwae => new IwaeLearningRate(LearningRate, Epochs),
+        LrScheduleKind.Cosine => new CosineAnnealingLr(LearningRate, Math.Max(1, Epochs)),
+        _ => new ConstantLearningRate(LearningRate),
+    };
 
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the field and the expected value.</summary>
     public void Validate()
@@ -33,9 +45,10 @@ public sealed record TrainingOptions
         if (Epochs < 0) throw new ArgumentException($"epochs {Epochs}: expected an integer ≥ 0.");
         if (BatchSize <= 0) throw new ArgumentException($"batch_size {BatchSize}: expected a positive integer.");
         if (!(LearningRate > 0f) || float.IsInfinity(LearningRate)) throw new ArgumentException($"lr {LearningRate}: expected a positive number.");
-        if (Binarize is not ("none" or "dynamic")) throw new ArgumentException($"binarize '{Binarize}': expected none or dynamic.");
+        if (!Enum.IsDefined(Binarize)) throw new ArgumentException($"binarize {Binarize}: expected none or dynamic.");
         if (!(AdamEpsilon > 0f)) throw new ArgumentException($"adam_epsilon {AdamEpsilon}: expected a positive number.");
-        if (LrSchedule is not ("constant" or "iwae")) throw new ArgumentException($"lr_schedule '{LrSchedule}': expected constant or iwae.");
+        if (!Enum.IsDefined(LrSchedule)) throw new ArgumentException($"lr_schedule {LrSchedule}: expected constant, iwae or cosine.");
+        if (Objective is null) throw new ArgumentException("objective: missing.");
         Objective.Validate();
     }
 }

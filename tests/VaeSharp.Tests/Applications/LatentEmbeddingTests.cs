@@ -6,7 +6,7 @@ using VaeSharp.Engine.Tensors;
 using VaeSharp.Imaging;
 using VaeSharp.Models;
 using VaeSharp.Tests.Data;
-using VaeSharp.Training;
+using VaeSharp.Networks;
 
 namespace VaeSharp.Tests.Applications;
 
@@ -19,15 +19,22 @@ public sealed class LatentEmbeddingTests
         return new ByteImageDataset("tiny", pixels, count, [1, 4, 4], labelled ? [.. Enumerable.Range(0, count).Select(i => (i * 7) % 4)] : null);
     }
 
-    private static Vae Model(int latentDim = 3, int classCount = 0) =>
-        new(new VaeConfig { InputShape = [1, 4, 4], Hidden = [8], LatentDim = latentDim, ClassCount = classCount, Seed = 11 });
+    private static LatentVariableModel Model(int latentDim = 3, int classCount = 0) => classCount > 0
+        ? new ConditionalVae(new ConditionalVaeConfig { InputShape = [1, 4, 4], Network = new NetworkConfig { Hidden = [8] }, LatentDim = latentDim, ClassCount = classCount, Seed = 11 })
+        : new Vae(new VaeConfig { InputShape = [1, 4, 4], Network = new NetworkConfig { Hidden = [8] }, LatentDim = latentDim, Seed = 11 });
 
-    private static float[] DirectMeans(Vae model, IDataset data, int count)
+    private static float[] DirectMeans(LatentVariableModel model, IDataset data, int count)
     {
         using var _ = GradMode.NoGrad();
         var ids = Enumerable.Range(0, count).ToArray();
-        var x = Trainer.LoadBatch(data, ids, model.Config.InputShape);
-        return model.Encode(x, model.IsConditional ? Trainer.Labels(data, ids) : null).Mean.ToArray();
+        return model.Encode(new Batch(LoadX(data, ids), model.IsConditional ? ids.Select(data.Label).ToArray() : null)).Mean.ToArray();
+    }
+
+    private static Tensor LoadX(IDataset data, int[] ids)
+    {
+        var x = Tensor.Zeros(ids.Length, 1, 4, 4);
+        data.CopyExamples(ids, x.Data);
+        return x;
     }
 
     [Theory]
@@ -101,7 +108,7 @@ public sealed class LatentEmbeddingTests
     [Fact]
     public void DataOfAnotherShape_IsRejected()
     {
-        var model = new Vae(new VaeConfig { InputShape = [1, 5, 5], Hidden = [8], LatentDim = 2 });
+        var model = new Vae(new VaeConfig { InputShape = [1, 5, 5], Network = new NetworkConfig { Hidden = [8] }, LatentDim = 2 });
         Assert.Throws<ArgumentException>(() => LatentEmbedding.Compute(model, Data(3)));
         Assert.Throws<ArgumentException>(() => LatentEmbedding.Compute(Model(classCount: 4), Data(3, labelled: false)));
     }

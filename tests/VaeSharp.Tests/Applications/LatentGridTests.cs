@@ -2,23 +2,28 @@ using VaeSharp.Applications;
 using VaeSharp.Engine.Autograd;
 using VaeSharp.Engine.Tensors;
 using VaeSharp.Models;
+using VaeSharp.Networks;
 
 namespace VaeSharp.Tests.Applications;
 
 public sealed class LatentGridTests
 {
-    private static VaeConfig Mlp(int latentDim = 2, int classCount = 0) =>
-        new() { InputShape = [1, 4, 4], Hidden = [8], LatentDim = latentDim, ClassCount = classCount, Seed = 7 };
+    private static LatentVariableModel Mlp(int latentDim = 2, int classCount = 0) => classCount > 0
+        ? new ConditionalVae(new ConditionalVaeConfig { InputShape = [1, 4, 4], Network = new NetworkConfig { Hidden = [8] }, LatentDim = latentDim, ClassCount = classCount, Seed = 7 })
+        : new Vae(new VaeConfig { InputShape = [1, 4, 4], Network = new NetworkConfig { Hidden = [8] }, LatentDim = latentDim, Seed = 7 });
 
     // The Keras example's network at MNIST size (conv 32/64 stride 2 → dense 16 → z = 2).
-    private static VaeConfig KerasLike() =>
-        new() { Architecture = "conv", InputShape = [1, 28, 28], Channels = [32, 64], KernelSize = 3, Hidden = [16], LatentDim = 2, Seed = 3 };
+    private static Vae KerasLike() => new(new VaeConfig
+    {
+        InputShape = [1, 28, 28], LatentDim = 2, Seed = 3,
+        Network = new NetworkConfig { Body = NetworkBody.Conv, Channels = [32, 64], KernelSize = 3, Hidden = [16] },
+    });
 
-    private static float[] DecodeDirectly(Vae model, float[] z, int count, int[]? labels = null)
+    private static float[] DecodeDirectly(LatentVariableModel model, float[] z, int count, int[]? labels = null)
     {
         using var _ = GradMode.NoGrad();
         model.Eval();
-        var images = model.Decode(Tensor.FromArray(z, count, model.LatentDim), applySigmoid: true, labels).ToArray();
+        var images = model.DecodeMean(Tensor.FromArray(z, count, model.LatentDim), labels).ToArray();
         model.Train();
         return images;
     }
@@ -60,7 +65,7 @@ public sealed class LatentGridTests
     [InlineData(true)]
     public void CornerCells_DecodeLikeADirectDecodeOfTheCornerCodes(bool conv)
     {
-        var model = new Vae(conv ? KerasLike() : Mlp());
+        var model = conv ? KerasLike() : Mlp();
         int n = conv ? 4 : 6, size = model.Config.InputSize;
         const float r = 1.5f;
         var images = LatentGrid.Decode(model, n, r);
@@ -77,7 +82,7 @@ public sealed class LatentGridTests
     [Fact]
     public void HigherLatentDim_UsesTheChosenDimensions_WithTheOthersAtZero()
     {
-        var model = new Vae(Mlp(latentDim: 5));
+        var model = Mlp(latentDim: 5);
         var images = LatentGrid.Decode(model, n: 3, range: 1f, xDim: 3, yDim: 1);
         var z = new float[5];
         z[3] = 1f; z[1] = 1f;                          // top-right cell: x = +r, y = +r
@@ -87,20 +92,20 @@ public sealed class LatentGridTests
     [Fact]
     public void ConditionalModel_DecodesEveryCellWithTheLabel()
     {
-        var model = new Vae(Mlp(classCount: 3));
+        var model = Mlp(classCount: 3);
         var images = LatentGrid.Decode(model, n: 2, range: 1f, label: 2);
         AssertClose(DecodeDirectly(model, [1f, -1f], 1, [2]), images.AsSpan(3 * 16, 16), "bottom-right");
         Assert.Throws<ArgumentException>(() => LatentGrid.Decode(model, 2));
         Assert.Throws<ArgumentException>(() => LatentGrid.Decode(model, 2, label: 3));
-        Assert.Throws<ArgumentException>(() => LatentGrid.Decode(new Vae(Mlp()), 2, label: 0));
+        Assert.Throws<ArgumentException>(() => LatentGrid.Decode(Mlp(), 2, label: 0));
     }
 
     [Fact]
     public void Compose_TilesEdgeToEdge_TopLeftCellFirst()
     {
-        var model = new Vae(Mlp());
+        var model = Mlp();
         var images = LatentGrid.Decode(model, n: 3);
-        var picture = LatentGrid.Compose(images, 3, model.Config.InputShape);
+        var picture = LatentGrid.Compose(images, 3, model.InputShape);
         Assert.Equal((12, 12, 1), (picture.Width, picture.Height, picture.Channels));
         // Cell (row 1, col 2) starts at pixel (8, 4); its value (0, 0) is image 5's first pixel.
         Assert.Equal((byte)(Math.Clamp(images[5 * 16], 0f, 1f) * 255f + 0.5f), picture[8, 4, 0]);

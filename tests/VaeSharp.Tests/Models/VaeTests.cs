@@ -1,24 +1,13 @@
-using VaeSharp.Data;
-using VaeSharp.Engine;
-using VaeSharp.Engine.Autograd;
+using VaeSharp.Distributions;
 using VaeSharp.Engine.Random;
 using VaeSharp.Engine.Tensors;
 using VaeSharp.Models;
-using VaeSharp.Training;
+using VaeSharp.Networks;
 
 namespace VaeSharp.Tests.Models;
 
 public class VaeTests
 {
-    private static VaeConfig Small(string likelihood = "bernoulli", float beta = 1f) =>
-        new() { InputShape = [1, 4, 4], Hidden = [8], LatentDim = 3, Likelihood = likelihood, Beta = beta, Seed = 7 };
-
-    private static Tensor Batch(int n, ulong seed = 3)
-    {
-        var x = Tensor.Uniform(new RandomGenerator(seed), 0f, 1f, n, 1, 4, 4);
-        return x;
-    }
-
     [Fact]
     public void StateDict_HasTheDocumentedNames()
     {
@@ -29,100 +18,74 @@ public class VaeTests
     }
 
     [Theory]
-    [InlineData("bernoulli", 1f)]
-    [InlineData("gaussian", 4f)]
-    [InlineData("gaussian-learned", 0.5f)]
-    public void Loss_EqualsReconstructionPlusBetaKl_ComputedByHand(string likelihood, float beta)
+    [InlineData(LikelihoodKind.Bernoulli, 1f)]
+    [InlineData(LikelihoodKind.Gaussian, 4f)]
+    [InlineData(LikelihoodKind.GaussianLearned, 0.5f)]
+    public void Loss_EqualsReconstructionPlusBetaKl_ComputedByHand(LikelihoodKind likelihood, float beta)
     {
-        var model = new Vae(Small(likelihood, beta));
-        var x = Batch(5);
-        model.Noise = new RandomGenerator(11);
-        var loss = model.Loss(x);
+        var model = new Vae(TestData.SmallVae() with { Likelihood = likelihood, Beta = beta });
+        var batch = TestData.Uniform(5);
+        var loss = model.Loss(batch, LossContext.Plain(new RandomGenerator(11)));
 
         // The same computation spelled out: encode, draw ε from the same stream, decode, sum the terms.
-        model.Noise = new RandomGenerator(11);
-        var (mu, logVar) = model.Encode(x);
-        var eps = Tensor.RandnLike(model.Noise, mu);
+        var q = model.Encode(batch);
+        var eps = Tensor.RandnLike(new RandomGenerator(11), q.Mean);
         double recon = 0, kl = 0;
-        var z = new float[mu.Size];
-        for (int i = 0; i < z.Length; i++) z[i] = mu.Data[i] + MathF.Exp(0.5f * logVar.Data[i]) * eps.Data[i];
+        var z = new float[q.Mean.Size];
+        for (int i = 0; i < z.Length; i++) z[i] = q.Mean.Data[i] + MathF.Exp(0.5f * q.LogVar.Data[i]) * eps.Data[i];
         var output = model.Decode(Tensor.FromArray(z, 5, 3)).Data;
-        double logVarX = likelihood == "bernoulli" ? 0 : 2 * Math.Log(0.1);
+        double logVarX = likelihood == LikelihoodKind.Bernoulli ? 0 : 2 * Math.Log(0.1);
         for (int i = 0; i < output.Length; i++)
         {
-            double o = output[i], t = x.Data[i];
-            recon += likelihood == "bernoulli"
+            double o = output[i], t = batch.X.Data[i];
+            recon += likelihood == LikelihoodKind.Bernoulli
                 ? Math.Max(o, 0) - o * t + Math.Log(1 + Math.Exp(-Math.Abs(o)))
                 : 0.5 * (Math.Log(2 * Math.PI) + logVarX + (t - o) * (t - o) / Math.Exp(logVarX));
         }
-        for (int i = 0; i < mu.Size; i++) kl += -0.5 * (1 + logVar.Data[i] - mu.Data[i] * mu.Data[i] - Math.Exp(logVar.Data[i]));
+        for (int i = 0; i < q.Mean.Size; i++) kl += -0.5 * (1 + q.LogVar.Data[i] - q.Mean.Data[i] * q.Mean.Data[i] - Math.Exp(q.LogVar.Data[i]));
         recon /= 5; kl /= 5;
-        Assert.Equal(recon, loss.Reconstruction.Item(), 2);
-        Assert.Equal(kl, loss.Kl.Item(), 4);
+        Assert.Equal(["reconstruction", "kl"], loss.Names);
+        Assert.Equal(recon, loss["reconstruction"].Item(), 2);
+        Assert.Equal(kl, loss["kl"].Item(), 4);
         Assert.Equal(recon + beta * kl, loss.Total.Item(), 2);
     }
 
     [Fact]
     public void LossGradient_WithRespectToInput_MatchesFiniteDifferences()
     {
-        var model = new Vae(Small());
+        var model = new Vae(TestData.SmallVae());
         // Fixed noise inside f, so the loss is a deterministic function of x.
-        Tensor F(Tensor x) { model.Noise = new RandomGenerator(5); return model.Loss(x).Total; }
-        InputGradCheck.Assert(F, Batch(2), stride: 3);
+        Tensor F(Tensor x) => model.Loss(new(x), LossContext.Plain(new RandomGenerator(5))).Total;
+        InputGradCheck.Assert(F, TestData.Uniform(2).X, stride: 3);
     }
 
     [Fact]
-    public void Sample_HasTheExampleShape_AndValuesInUnitInterval()
+    public void Generate_HasTheExampleShape_AndValuesInUnitInterval_AndFollowsTheGenerator()
     {
-        var s = new Vae(Small()).Sample(6);
+        var model = new Vae(TestData.SmallVae());
+        var s = model.Generate(6, new RandomGenerator(4));
         Assert.Equal([6, 1, 4, 4], s.Shape.ToArray());
         Assert.All(s.ToArray(), v => Assert.InRange(v, 0f, 1f));
-    }
-
-    private static ByteImageDataset Synthetic(int n)
-    {
-        // Two prototype images plus noise: easy to learn, so the loss must fall.
-        var rng = new RandomGenerator(2);
-        var bytes = new byte[n * 16];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < 16; j++)
-            {
-                bool on = i % 2 == 0 ? j % 4 < 2 : j >= 8;
-                bytes[i * 16 + j] = (byte)Math.Clamp((on ? 220 : 30) + rng.NextNormal() * 20, 0, 255);
-            }
-        return new ByteImageDataset("synthetic", bytes, n, [1, 4, 4]);
+        Assert.Equal(s.ToArray(), model.Generate(6, new RandomGenerator(4)).ToArray());
+        Assert.NotEqual(s.ToArray(), model.Generate(6, new RandomGenerator(5)).ToArray());
     }
 
     [Fact]
-    public void Training_LowersTheLoss()
+    public void Decode_RejectsLabels_AndEncodeIgnoresTheBatchsLabels()
     {
-        var data = Synthetic(512);
-        var model = new Vae(Small());
-        var trainer = new Trainer(model, new TrainingOptions { BatchSize = 32, LearningRate = 1e-2f });
-        var first = trainer.TrainEpoch(1, data, data);
-        EpochMetrics last = first;
-        for (int e = 2; e <= 5; e++) last = trainer.TrainEpoch(e, data, data);
-        Assert.True(last.TestLoss < first.TestLoss - 0.5, $"test loss {first.TestLoss} → {last.TestLoss}");
+        var model = new Vae(TestData.SmallVae());
+        Assert.Contains("not conditional", Assert.Throws<ArgumentException>(() => model.Decode(Tensor.Zeros(2, 3), [0, 1])).Message);
+        var plain = model.Encode(TestData.Uniform(2)).Mean.ToArray();
+        Assert.Equal(plain, model.Encode(TestData.Uniform(2, labels: [1, 0])).Mean.ToArray());
     }
 
     [Fact]
-    public void Training_IsBitIdentical_ForOneAndTwoThreads()
+    public void BetaAndLikelihood_AreDescribedAndValidated()
     {
-        double Run(int threads)
-        {
-            int saved = EngineSettings.Threads;
-            EngineSettings.Threads = threads;
-            try
-            {
-                var model = new Vae(Small() with { Hidden = [64] });
-                var trainer = new Trainer(model, new TrainingOptions { BatchSize = 64, Binarize = "dynamic" });
-                var data = Synthetic(256);
-                trainer.TrainEpoch(1, data, null);
-                return trainer.TrainEpoch(2, data, data).TestLoss;
-            }
-            finally { EngineSettings.Threads = saved; }
-        }
-        Assert.Equal(Run(1), Run(2));
-        Assert.Equal(Run(2), Run(2));
+        Assert.Equal("VAE", new Vae(TestData.SmallVae()).Description);
+        Assert.Equal("β-VAE (β = 4)", new Vae(TestData.SmallVae() with { Beta = 4 }).Description);
+        Assert.Contains("beta", Assert.Throws<ArgumentException>(() => new Vae(TestData.SmallVae() with { Beta = -1 })).Message);
+        Assert.Contains("latent_dim", Assert.Throws<ArgumentException>(() => new Vae(TestData.SmallVae() with { LatentDim = 0 })).Message);
+        Assert.Contains("hidden", Assert.Throws<ArgumentException>(() => new Vae(TestData.SmallVae() with { Network = new NetworkConfig { Hidden = [0] } })).Message);
     }
 }

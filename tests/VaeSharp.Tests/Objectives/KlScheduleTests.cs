@@ -12,7 +12,7 @@ public class KlScheduleTests
     [InlineData(1000, 1f)]
     [InlineData(5000, 1f)]
     public void Linear_RisesToOneOverTheWarmup(long step, float expected) =>
-        Assert.Equal(expected, new KlSchedule("linear", WarmupSteps: 1000).Weight(step), 5);
+        Assert.Equal(expected, new KlSchedule(KlScheduleKind.Linear, WarmupSteps: 1000).Weight(step), 5);
 
     [Theory]
     // T = 1000 steps, M = 4 cycles of 250 steps, R = 0.5: rises over 125 steps, then flat at 1.
@@ -24,7 +24,7 @@ public class KlScheduleTests
     [InlineData(300, 0.4f)]
     [InlineData(999, 1f)]
     public void Cyclical_MatchesFuEtAl(long step, float expected) =>
-        Assert.Equal(expected, new KlSchedule("cyclical", TotalSteps: 1000, Cycles: 4, Ratio: 0.5f).Weight(step), 5);
+        Assert.Equal(expected, new KlSchedule(KlScheduleKind.Cyclical, TotalSteps: 1000, Cycles: 4, Ratio: 0.5f).Weight(step), 5);
 
     [Fact]
     public void Constant_IsOne() => Assert.Equal(1f, new KlSchedule().Weight(12345));
@@ -32,8 +32,8 @@ public class KlScheduleTests
     [Fact]
     public void BadOptions_NameTheField()
     {
-        Assert.Contains("kl_warmup_steps", Assert.Throws<ArgumentException>(() => new ObjectiveOptions { KlSchedule = "linear" }.Validate()).Message);
+        Assert.Contains("kl_warmup_steps", Assert.Throws<ArgumentException>(() => new ObjectiveOptions { KlSchedule = KlScheduleKind.Linear }.Validate()).Message);
         Assert.Contains("kl_ratio", Assert.Throws<ArgumentException>(() => new ObjectiveOptions { KlRatio = 0f }.Validate()).Message);
-        Assert.Contains("iwae", Assert.Throws<ArgumentException>(() => new ObjectiveOptions { Objective = "iwae", FreeBits = 1f }.Validate()).Message);
+        Assert.Contains("iwae", Assert.Throws<ArgumentException>(() => new ObjectiveOptions { Objective = ObjectiveKind.Iwae, FreeBits = 1f }.Validate()).Message);
     }
 }

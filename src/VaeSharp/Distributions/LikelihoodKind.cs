@@ -1,0 +1,12 @@
+namespace VaeSharp.Distributions;
+
+/// <summary>The decoder's distribution p(x | z) (config.json and command-line names in brackets).</summary>
+public enum LikelihoodKind
+{
+    /// <summary>Bernoulli per value, the decoder gives logits ("bernoulli").</summary>
+    Bernoulli,
+    /// <summary>Gaussian with one fixed σ ("gaussian").</summary>
+    Gaussian,
+    /// <summary>Gaussian with one learned σ, the σ-VAE ("gaussian-learned").</summary>
+    GaussianLearned,
+}

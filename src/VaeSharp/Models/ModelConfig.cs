@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+using VaeSharp.Distributions;
+using VaeSharp.Networks;
+
+namespace VaeSharp.Models;
+
+/// <summary>
+/// Everything needed to rebuild a model (the "model" part of a run's config.json). Each family derives its own
+/// record; the JSON carries a <c>family</c> discriminator (see <see cref="ModelFamilies"/>), and
+/// <see cref="ModelFamilies.Create"/> rebuilds the model from it.
+/// </summary>
+public abstract record ModelConfig
+{
+    /// <summary>Shape of one input example, e.g. [1, 28, 28].</summary>
+    public int[] InputShape { get; init; } = [1, 28, 28];
+
+    /// <summary>Latent dimension.</summary>
+    public int LatentDim { get; init; } = 20;
+
+    /// <summary>The encoder and decoder bodies.</summary>
+    public NetworkConfig Network { get; init; } = new();
+
+    /// <summary>p(x | z).</summary>
+    public LikelihoodKind Likelihood { get; init; } = LikelihoodKind.Bernoulli;
+
+    /// <summary>σ of a Gaussian likelihood (fixed, or the starting value when learned).</summary>
+    public float GaussianStd { get; init; } = 0.1f;
+
+    /// <summary>Seed for the initial weights.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Number of input values per example.</summary>
+    [JsonIgnore]
+    public int InputSize => InputShape.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the field and the expected value.</summary>
+    public virtual void Validate()
+    {
+        if (InputShape is null || InputShape.Length == 0 || InputShape.Any(d => d <= 0)) throw new ArgumentException($"input_shape [{string.Join(", ", InputShape ?? [])}]: expected positive dimensions.");
+        if (LatentDim <= 0) throw new ArgumentException($"latent_dim {LatentDim}: expected a positive integer.");
+        if (Network is null) throw new ArgumentException("network: missing.");
+        Network.Validate(InputShape);
+        if (!Enum.IsDefined(Likelihood)) throw new ArgumentException($"likelihood {Likelihood}: expected bernoulli, gaussian or gaussian-learned.");
+        if (!(GaussianStd > 0f)) throw new ArgumentException($"gaussian_std {GaussianStd}: expected a positive value.");
+    }
+
+    /// <summary>Checks that β is finite and ≥ 0 (for the families that weight a KL term).</summary>
+    protected static void ValidateBeta(float beta)
+    {
+        if (!(beta >= 0f) || float.IsInfinity(beta)) throw new ArgumentException($"beta {beta}: expected a finite value ≥ 0.");
+    }
+}

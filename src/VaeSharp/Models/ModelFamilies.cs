@@ -1,0 +1,36 @@
+namespace VaeSharp.Models;
+
+/// <summary>
+/// The registry of model families: config.json's <c>family</c> names, the JSON polymorphism of <see cref="ModelConfig"/>
+/// and the factory all read this one list. Adding a family is its file plus one line here.
+/// </summary>
+public static class ModelFamilies
+{
+    /// <summary>Every family, in help order.</summary>
+    public static IReadOnlyList<ModelFamily> All { get; } =
+    [
+        ModelFamily.Of<VaeConfig>("vae", "VAE and β-VAE (Kingma & Welling 2014; Higgins et al. 2017)", c => new Vae(c),
+            s => new VaeConfig { InputShape = s.InputShape, LatentDim = s.LatentDim, Network = s.Network, Likelihood = s.Likelihood, GaussianStd = s.GaussianStd, Beta = s.Beta, Seed = s.Seed }),
+        ModelFamily.Of<ConditionalVaeConfig>("cvae", "conditional VAE on the data's labels (Sohn et al. 2015)", c => new ConditionalVae(c),
+            s => new ConditionalVaeConfig
+            {
+                InputShape = s.InputShape, LatentDim = s.LatentDim, Network = s.Network, Likelihood = s.Likelihood, GaussianStd = s.GaussianStd, Beta = s.Beta, Seed = s.Seed,
+                ClassCount = s.ClassCount > 0 ? s.ClassCount : throw new ArgumentException("family cvae: the data set has no labels to condition on."),
+            }),
+    ];
+
+    /// <summary>The family names.</summary>
+    public static IEnumerable<string> Names => All.Select(f => f.Name);
+
+    /// <summary>The family named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No such family; the message lists the known ones.</exception>
+    public static ModelFamily Find(string name) => All.FirstOrDefault(f => f.Name == name)
+        ?? throw new ArgumentException($"family '{name}': expected one of {string.Join(", ", Names)}.");
+
+    /// <summary>The family of <paramref name="config"/>.</summary>
+    public static ModelFamily For(ModelConfig config) => All.FirstOrDefault(f => f.ConfigType == config.GetType())
+        ?? throw new ArgumentException($"{config.GetType().Name} is not a registered model family.");
+
+    /// <summary>Builds the model <paramref name="config"/> describes (initial weights from its seed).</summary>
+    public static LatentVariableModel Create(ModelConfig config) => For(config).Build(config);
+}

@@ -1,0 +1,16 @@
+using VaeSharp.Distributions;
+using VaeSharp.Networks;
+
+namespace VaeSharp.Models;
+
+/// <summary>The settings a training request gives every family (each takes what applies to it).</summary>
+/// <param name="InputShape">Shape of one example of the training data.</param>
+/// <param name="ClassCount">Label classes of the training data (0 without labels).</param>
+/// <param name="LatentDim">Latent dimension.</param>
+/// <param name="Network">Encoder and decoder bodies.</param>
+/// <param name="Likelihood">p(x | z).</param>
+/// <param name="GaussianStd">σ of a Gaussian likelihood.</param>
+/// <param name="Beta">KL weight, for the families that have one.</param>
+/// <param name="Seed">Seed of the initial weights.</param>
+public sealed record ModelSettings(int[] InputShape, int ClassCount, int LatentDim, NetworkConfig Network,
+    LikelihoodKind Likelihood, float GaussianStd, float Beta, ulong Seed);

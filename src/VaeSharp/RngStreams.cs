@@ -1,0 +1,37 @@
+using VaeSharp.Engine.Random;
+
+namespace VaeSharp;
+
+/// <summary>
+/// Every random stream the toolkit draws from, in one table. A generator is (seed, stream): the same seed and
+/// stream give the same numbers, and different streams are independent, so training, evaluation and the
+/// applications never disturb one another's draws. Callers create the generator they need and pass it in.
+/// </summary>
+public enum RngStream : ulong
+{
+    /// <summary>Initial weights (seeded by the model's seed).</summary>
+    Weights = 0,
+    /// <summary>ε of the training loss.</summary>
+    TrainingNoise = 1,
+    /// <summary>The order of the training examples in each epoch.</summary>
+    Shuffle = 2,
+    /// <summary>Dynamic binarisation of training examples.</summary>
+    TrainingBinarization = 3,
+    /// <summary>ε of the evaluation loss.</summary>
+    EvaluationNoise = 4,
+    /// <summary>The one binary sample of an evaluation set.</summary>
+    EvaluationBinarization = 5,
+    /// <summary>Codes drawn from the prior for generation.</summary>
+    Sampling = 6,
+    /// <summary>The importance samples of the likelihood estimate (forked per example).</summary>
+    ImportanceSampling = 7,
+    /// <summary>Synthetic inputs of the step benchmark.</summary>
+    BenchmarkData = 9,
+}
+
+/// <summary>Creates the generator of a stream.</summary>
+public static class RngStreams
+{
+    /// <summary>The generator of <paramref name="stream"/> under <paramref name="seed"/>.</summary>
+    public static RandomGenerator Create(ulong seed, RngStream stream) => new(seed, (ulong)stream);
+}

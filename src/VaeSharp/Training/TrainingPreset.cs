@@ -1,0 +1,34 @@
+using VaeSharp.Data;
+using VaeSharp.Networks;
+
+namespace VaeSharp.Training;
+
+/// <summary>A published configuration by name: defaults that a request's own settings override.</summary>
+/// <param name="Name">The name (<c>--preset NAME</c>).</param>
+/// <param name="Description">Where it comes from, in one sentence.</param>
+/// <param name="Defaults">The settings it gives.</param>
+public sealed record TrainingPreset(string Name, string Description, TrainingRequest Defaults)
+{
+    /// <summary>The Keras VAE example: conv 32/64 → dense 16 → z = 2, with the latent grid and scatter plot written after
+    /// training. Leaky ReLU, since plain ReLU's dense-16 layer dies here (docs/latent-space.md).</summary>
+    public static TrainingPreset Keras2D { get; } = new("keras-2d",
+        "the Keras VAE example: conv 32/64 → 16 → z = 2, leaky ReLU (plain ReLU collapses here, docs/latent-space.md), latent grid and scatter plot after training",
+        new TrainingRequest { Body = NetworkBody.Conv, Hidden = [16], LatentDim = 2, Activation = HiddenActivation.LeakyRelu, LatentPictures = true });
+
+    /// <summary>Burda et al. 2016's MNIST model: 784-200-200-50 tanh, dynamic binarisation, Adam ε = 1e-4 and the paper's learning-rate stages.</summary>
+    public static TrainingPreset IwaeMnist { get; } = new("iwae-mnist",
+        "Burda et al. 2016: 784-200-200-50 tanh, dynamic binarisation, Adam ε = 1e-4 and the paper's learning-rate stages",
+        new TrainingRequest
+        {
+            Hidden = [200, 200], LatentDim = 50, Activation = HiddenActivation.Tanh, Binarize = Binarization.Dynamic,
+            LrSchedule = LrScheduleKind.Iwae, AdamEpsilon = 1e-4f,
+        });
+
+    /// <summary>Every preset.</summary>
+    public static IReadOnlyList<TrainingPreset> All { get; } = [Keras2D, IwaeMnist];
+
+    /// <summary>The preset named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No such preset; the message lists them.</exception>
+    public static TrainingPreset Find(string name) => All.FirstOrDefault(p => p.Name == name)
+        ?? throw new ArgumentException($"preset '{name}': expected one of {string.Join(", ", All.Select(p => p.Name))}.");
+}

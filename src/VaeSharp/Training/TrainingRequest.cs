@@ -1,0 +1,144 @@
+using VaeSharp.Data;
+using VaeSharp.Distributions;
+using VaeSharp.Models;
+using VaeSharp.Networks;
+using VaeSharp.Objectives;
+using VaeSharp.Serialization;
+
+namespace VaeSharp.Training;
+
+/// <summary>
+/// What a user asks of a training run, every setting optional: null means "not given", so a preset's value or the
+/// built-in default applies (<see cref="Resolve"/>). The command line and the explorer fill one of these from their
+/// inputs; the library turns it into the run's typed configuration.
+/// </summary>
+public sealed record TrainingRequest
+{
+    /// <summary>The model family (<see cref="ModelFamilies"/>); default vae, or cvae when <see cref="Conditional"/>.</summary>
+    public string? Family { get; init; }
+    /// <summary>Condition on the data's labels (the conditional VAE).</summary>
+    public bool? Conditional { get; init; }
+    /// <summary>Network body.</summary>
+    public NetworkBody? Body { get; init; }
+    /// <summary>Hidden dense widths (default 400, or 256 for conv).</summary>
+    public int[]? Hidden { get; init; }
+    /// <summary>Hidden activation.</summary>
+    public HiddenActivation? Activation { get; init; }
+    /// <summary>Conv channels.</summary>
+    public int[]? Channels { get; init; }
+    /// <summary>Conv kernel size.</summary>
+    public int? KernelSize { get; init; }
+    /// <summary>Conv batch normalisation.</summary>
+    public bool? BatchNorm { get; init; }
+    /// <summary>Latent dimension.</summary>
+    public int? LatentDim { get; init; }
+    /// <summary>Likelihood.</summary>
+    public LikelihoodKind? Likelihood { get; init; }
+    /// <summary>σ of a Gaussian likelihood.</summary>
+    public float? GaussianStd { get; init; }
+    /// <summary>KL weight β.</summary>
+    public float? Beta { get; init; }
+    /// <summary>Epochs.</summary>
+    public int? Epochs { get; init; }
+    /// <summary>Batch size.</summary>
+    public int? BatchSize { get; init; }
+    /// <summary>Learning rate.</summary>
+    public float? LearningRate { get; init; }
+    /// <summary>Adam's ε.</summary>
+    public float? AdamEpsilon { get; init; }
+    /// <summary>Binarisation.</summary>
+    public Binarization? Binarize { get; init; }
+    /// <summary>Learning-rate schedule.</summary>
+    public LrScheduleKind? LrSchedule { get; init; }
+    /// <summary>Seed of the weights, shuffling and noise.</summary>
+    public ulong? Seed { get; init; }
+    /// <summary>Objective.</summary>
+    public ObjectiveKind? Objective { get; init; }
+    /// <summary>IWAE samples k.</summary>
+    public int? IwaeSamples { get; init; }
+    /// <summary>KL schedule.</summary>
+    public KlScheduleKind? KlSchedule { get; init; }
+    /// <summary>Linear warm-up steps (default: one epoch).</summary>
+    public int? KlWarmupSteps { get; init; }
+    /// <summary>Cyclical schedule cycles.</summary>
+    public int? KlCycles { get; init; }
+    /// <summary>Cyclical schedule ratio.</summary>
+    public float? KlRatio { get; init; }
+    /// <summary>Capacity γ.</summary>
+    public float? CapacityGamma { get; init; }
+    /// <summary>Capacity C_max.</summary>
+    public float? CapacityMax { get; init; }
+    /// <summary>Capacity steps.</summary>
+    public int? CapacitySteps { get; init; }
+    /// <summary>Free bits λ.</summary>
+    public float? FreeBits { get; init; }
+    /// <summary>Stop after the epoch during which this much training time has passed.</summary>
+    public double? MaxMinutes { get; init; }
+    /// <summary>After training, write the latent grid and the test set's scatter plot (as the Keras example does).</summary>
+    public bool? LatentPictures { get; init; }
+
+    /// <summary>This request with every setting it leaves open taken from <paramref name="defaults"/>.</summary>
+    public TrainingRequest Over(TrainingRequest defaults) => new()
+    {
+        Family = Family ?? defaults.Family, Conditional = Conditional ?? defaults.Conditional,
+        Body = Body ?? defaults.Body, Hidden = Hidden ?? defaults.Hidden, Activation = Activation ?? defaults.Activation,
+        Channels = Channels ?? defaults.Channels, KernelSize = KernelSize ?? defaults.KernelSize, BatchNorm = BatchNorm ?? defaults.BatchNorm,
+        LatentDim = LatentDim ?? defaults.LatentDim, Likelihood = Likelihood ?? defaults.Likelihood, GaussianStd = GaussianStd ?? defaults.GaussianStd,
+        Beta = Beta ?? defaults.Beta, Epochs = Epochs ?? defaults.Epochs, BatchSize = BatchSize ?? defaults.BatchSize,
+        LearningRate = LearningRate ?? defaults.LearningRate, AdamEpsilon = AdamEpsilon ?? defaults.AdamEpsilon, Binarize = Binarize ?? defaults.Binarize,
+        LrSchedule = LrSchedule ?? defaults.LrSchedule, Seed = Seed ?? defaults.Seed, Objective = Objective ?? defaults.Objective,
+        IwaeSamples = IwaeSamples ?? defaults.IwaeSamples, KlSchedule = KlSchedule ?? defaults.KlSchedule, KlWarmupSteps = KlWarmupSteps ?? defaults.KlWarmupSteps,
+        KlCycles = KlCycles ?? defaults.KlCycles, KlRatio = KlRatio ?? defaults.KlRatio, CapacityGamma = CapacityGamma ?? defaults.CapacityGamma,
+        CapacityMax = CapacityMax ?? defaults.CapacityMax, CapacitySteps = CapacitySteps ?? defaults.CapacitySteps, FreeBits = FreeBits ?? defaults.FreeBits,
+        MaxMinutes = MaxMinutes ?? defaults.MaxMinutes, LatentPictures = LatentPictures ?? defaults.LatentPictures,
+    };
+
+    /// <summary>The built-in defaults (the PyTorch example's), for every setting that does not depend on the data or
+    /// the other settings: hidden widths default to 400 (256 for conv), the linear KL warm-up to one epoch, the family to
+    /// vae (cvae when <see cref="Conditional"/>).</summary>
+    public static TrainingRequest BuiltIn { get; } = new()
+    {
+        Conditional = false, Body = NetworkBody.Mlp, Activation = HiddenActivation.Relu, Channels = [32, 64], KernelSize = 3, BatchNorm = false,
+        LatentDim = 20, Likelihood = LikelihoodKind.Bernoulli, GaussianStd = 0.1f, Beta = 1f, Epochs = 10, BatchSize = 128, LearningRate = 1e-3f,
+        AdamEpsilon = 1e-8f, Binarize = Binarization.None, LrSchedule = LrScheduleKind.Constant, Seed = 1, Objective = ObjectiveKind.Elbo, IwaeSamples = 5,
+        KlSchedule = KlScheduleKind.Constant, KlCycles = 4, KlRatio = 0.5f, CapacityGamma = 0f, CapacityMax = 25f, CapacitySteps = 10_000, FreeBits = 0f,
+        LatentPictures = false,
+    };
+
+    /// <summary>The run's configuration for training on <paramref name="train"/> (named <paramref name="dataName"/>): the
+    /// preset's values where this request is silent, then <see cref="BuiltIn"/>, all validated.</summary>
+    /// <exception cref="ArgumentException">A value is out of range or does not fit the data; the message names the field.</exception>
+    public (RunConfig Config, RunOptions Options) Resolve(IDataset train, string dataName, TrainingPreset? preset = null)
+    {
+        var r = (preset is null ? this : Over(preset.Defaults)).Over(BuiltIn);
+        var family = ModelFamilies.Find(r.Family ?? (r.Conditional == true ? "cvae" : "vae"));
+        var body = r.Body!.Value;
+        var network = new NetworkConfig
+        {
+            Body = body, Hidden = r.Hidden ?? (body == NetworkBody.Conv ? [256] : [400]), Activation = r.Activation!.Value,
+            Channels = r.Channels!, KernelSize = r.KernelSize!.Value, BatchNorm = r.BatchNorm!.Value,
+        };
+        ulong seed = r.Seed!.Value;
+        var model = family.Configure(new ModelSettings(train.ExampleShape, train.ClassCount, r.LatentDim!.Value, network,
+            r.Likelihood!.Value, r.GaussianStd!.Value, r.Beta!.Value, seed));
+        int batchSize = r.BatchSize!.Value;
+        if (batchSize <= 0) throw new ArgumentException($"batch_size {batchSize}: expected a positive integer.");
+        var objective = new ObjectiveOptions
+        {
+            Objective = r.Objective!.Value, IwaeSamples = r.IwaeSamples!.Value,
+            KlSchedule = r.KlSchedule!.Value, KlWarmupSteps = r.KlWarmupSteps ?? (train.Count + batchSize - 1) / batchSize,
+            KlCycles = r.KlCycles!.Value, KlRatio = r.KlRatio!.Value,
+            CapacityGamma = r.CapacityGamma!.Value, CapacityMax = r.CapacityMax!.Value, CapacitySteps = r.CapacitySteps!.Value, FreeBits = r.FreeBits!.Value,
+        };
+        var training = new TrainingOptions
+        {
+            Epochs = r.Epochs!.Value, BatchSize = batchSize, LearningRate = r.LearningRate!.Value, AdamEpsilon = r.AdamEpsilon!.Value,
+            Binarize = r.Binarize!.Value, Objective = objective, LrSchedule = r.LrSchedule!.Value, Seed = seed,
+        };
+        model.Validate();
+        training.Validate();
+        if (r.MaxMinutes is double m && !(m > 0)) throw new ArgumentException($"max_minutes {m}: expected a positive number of minutes.");
+        var config = new RunConfig { Model = model, Training = training, Data = dataName, Preset = preset?.Name };
+        return (config, new RunOptions { MaxMinutes = r.MaxMinutes, LatentPictures = r.LatentPictures!.Value });
+    }
+}
