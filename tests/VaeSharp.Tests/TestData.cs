@@ -7,7 +7,7 @@ using VaeSharp.Networks;
 namespace VaeSharp.Tests;
 
 // Small models and data sets the tests share.
-internal static class TestData
+public static class TestData
 {
     public static VaeConfig SmallVae(int latent = 3, ulong seed = 7, int hidden = 8) =>
         new() { InputShape = [1, 4, 4], Network = new NetworkConfig { Hidden = [hidden] }, LatentDim = latent, Seed = seed };

@@ -81,7 +81,6 @@ internal static class TrainCommand
             if (p.GetValue(maxMinutes) is double mm && !(mm > 0)) throw new UsageException("--max-minutes: expected a positive number of minutes.");
             string dataName = p.GetValue(data)!;
             if (!DatasetCatalog.Names.Contains(dataName)) throw new UsageException($"--data '{dataName}': expected one of {string.Join(", ", DatasetCatalog.Names)}.");
-            if (p.GetValue(conditional) && p.GetValue(family) is string f && f != "cvae") throw new UsageException($"--conditional is --family cvae; it contradicts --family {f}.");
             var request = new TrainingRequest
             {
                 Family = p.GetValue(family), Conditional = p.GetValue(conditional) ? true : null,

@@ -9,14 +9,9 @@ public static class ModelFamilies
     /// <summary>Every family, in help order.</summary>
     public static IReadOnlyList<ModelFamily> All { get; } =
     [
-        ModelFamily.Of<VaeConfig>("vae", "VAE and β-VAE (Kingma & Welling 2014; Higgins et al. 2017)", c => new Vae(c),
-            s => new VaeConfig { InputShape = s.InputShape, LatentDim = s.LatentDim, Network = s.Network, Likelihood = s.Likelihood, GaussianStd = s.GaussianStd, Beta = s.Beta, Seed = s.Seed }),
+        ModelFamily.Of<VaeConfig>("vae", "VAE and β-VAE (Kingma & Welling 2014; Higgins et al. 2017)", c => new Vae(c), s => s.Apply(new VaeConfig { Beta = s.Beta })),
         ModelFamily.Of<ConditionalVaeConfig>("cvae", "conditional VAE on the data's labels (Sohn et al. 2015)", c => new ConditionalVae(c),
-            s => new ConditionalVaeConfig
-            {
-                InputShape = s.InputShape, LatentDim = s.LatentDim, Network = s.Network, Likelihood = s.Likelihood, GaussianStd = s.GaussianStd, Beta = s.Beta, Seed = s.Seed,
-                ClassCount = s.ClassCount > 0 ? s.ClassCount : throw new ArgumentException("family cvae: the data set has no labels to condition on."),
-            }),
+            s => s.Apply(new ConditionalVaeConfig { Beta = s.Beta, ClassCount = s.ClassCount > 0 ? s.ClassCount : throw new ArgumentException("family cvae: the data set has no labels to condition on.") })),
     ];
 
     /// <summary>The family names.</summary>

@@ -13,4 +13,12 @@ namespace VaeSharp.Models;
 /// <param name="Beta">KL weight, for the families that have one.</param>
 /// <param name="Seed">Seed of the initial weights.</param>
 public sealed record ModelSettings(int[] InputShape, int ClassCount, int LatentDim, NetworkConfig Network,
-    LikelihoodKind Likelihood, float GaussianStd, float Beta, ulong Seed);
+    LikelihoodKind Likelihood, float GaussianStd, float Beta, ulong Seed)
+{
+    /// <summary><paramref name="config"/> with the settings every family shares (input shape, latent dimension, network,
+    /// likelihood, seed) taken from these; the family's own fields stay as given.</summary>
+    public T Apply<T>(T config) where T : ModelConfig => (T)(config with
+    {
+        InputShape = InputShape, LatentDim = LatentDim, Network = Network, Likelihood = Likelihood, GaussianStd = GaussianStd, Seed = Seed,
+    });
+}

@@ -1,4 +1,5 @@
 using VaeSharp.Data;
+using VaeSharp.Distributions;
 using VaeSharp.Models;
 
 namespace VaeSharp.Objectives;
@@ -16,17 +17,20 @@ namespace VaeSharp.Objectives;
 public static class Elbo
 {
     /// <summary>The loss of <paramref name="batch"/> under <paramref name="model"/>, with KL weight β = <paramref name="beta"/>.</summary>
-    public static ModelLoss Compute(LatentVariableModel model, Batch batch, LossContext context, float beta)
+    public static ModelLoss Compute(LatentVariableModel model, Batch batch, LossContext context, float beta) =>
+        Compute(model, batch, model.Encode(batch), context, beta);
+
+    /// <summary>The same for a posterior already computed (a family that adds terms on q, such as DIP-VAE or β-TCVAE, encodes once).</summary>
+    public static ModelLoss Compute(LatentVariableModel model, Batch batch, LatentDistribution posterior, LossContext context, float beta)
     {
         int n = batch.Count;
         var labels = model.IsConditional ? batch.Labels : null;
-        var posterior = model.Encode(batch);
         var z = posterior.Sample(context.Noise);
         var recon = model.Likelihood.TotalNegLogLikelihood(model.Decode(z, labels), batch.X) * (1f / n);
         var (penalty, kl) = context.Kl.Apply(posterior, model.Prior, n, beta);
         return new ModelLoss(recon + penalty, new LossTerm(LossTermLabels.Reconstruction, recon), new LossTerm(LossTermLabels.Kl, kl));
     }
 
-    /// <summary>The terms <see cref="Compute"/> returns.</summary>
+    /// <summary>The terms Compute returns.</summary>
     public static IReadOnlyList<string> TermNames { get; } = [LossTermLabels.Reconstruction, LossTermLabels.Kl];
 }

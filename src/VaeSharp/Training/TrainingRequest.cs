@@ -112,6 +112,8 @@ public sealed record TrainingRequest
     {
         var r = (preset is null ? this : Over(preset.Defaults)).Over(BuiltIn);
         var family = ModelFamilies.Find(r.Family ?? (r.Conditional == true ? "cvae" : "vae"));
+        if (r.Conditional == true && family.ConfigType != typeof(ConditionalVaeConfig))
+            throw new ArgumentException($"conditional: the conditional VAE is family cvae, which contradicts family {family.Name}.");
         var body = r.Body!.Value;
         var network = new NetworkConfig
         {
