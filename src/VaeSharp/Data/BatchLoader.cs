@@ -35,6 +35,18 @@ public static class BatchLoader
         return labels;
     }
 
+    /// <summary>Checks that <paramref name="model"/> can read <paramref name="data"/>: the example shape, and for a conditional
+    /// model labels within its classes.</summary>
+    /// <exception cref="ArgumentException">It cannot; the message names the data set and what differs.</exception>
+    public static void CheckFits(IDataset data, Models.LatentVariableModel model)
+    {
+        CheckShape(data, model.InputShape);
+        if (!model.IsConditional) return;
+        if (data.ClassCount == 0) throw new ArgumentException($"Data set {data.Name} has no labels; this conditional model needs them.");
+        if (data.ClassCount > model.ClassCount)
+            throw new ArgumentException($"Data set {data.Name} has {data.ClassCount} classes; the conditional model was built for {model.ClassCount}.");
+    }
+
     /// <summary>Checks that <paramref name="data"/> has examples of <paramref name="exampleShape"/>.</summary>
     /// <exception cref="ArgumentException">It does not; the message names the data set and both shapes.</exception>
     public static void CheckShape(IDataset data, int[] exampleShape)

@@ -10,7 +10,8 @@ namespace VaeSharp.Evaluation;
 /// <summary>
 /// The one way to run a trained model for evaluation and the applications: evaluation mode (batch norm uses its
 /// running statistics), no gradients, data in batches each in its own <see cref="TensorScope"/>, and the model's
-/// mode restored afterwards, also when the body throws.
+/// mode restored afterwards, also when the body throws. A model is not to be run from two threads at once: the mode
+/// is the model's.
 /// </summary>
 public static class Inference
 {
@@ -45,7 +46,8 @@ public static class Inference
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        BatchLoader.CheckShape(data, model.InputShape);
+        if (limit is < 0) throw new ArgumentOutOfRangeException(nameof(limit), limit, "The example limit must not be negative.");
+        BatchLoader.CheckFits(data, model);
         int count = Math.Min(limit ?? data.Count, data.Count);
         var index = new int[Math.Max(1, Math.Min(batchSize, count))];
         Run(model, () =>

@@ -11,11 +11,12 @@ public static class LossEvaluation
     public static LossSummary Evaluate(LatentVariableModel model, IDataset data, Binarization binarize = Binarization.None, ulong seed = 1,
         int batchSize = Inference.DefaultBatchSize)
     {
+        if (data.Count == 0) throw new ArgumentException($"Data set {data.Name} is empty; there is nothing to evaluate.");
         var noise = RngStreams.Create(seed, RngStream.EvaluationNoise);
         var bin = binarize == Binarization.Dynamic ? RngStreams.Create(seed, RngStream.EvaluationBinarization) : null;
-        var totals = new LossSummary.Accumulator();
+        var totals = new LossSummary.Accumulator(model.LossTermNames);
         var context = LossContext.Plain(noise);
         Inference.ForEachBatch(model, data, (batch, _) => totals.Add(model.Loss(batch, context), batch.Count), batchSize, binarize: bin);
-        return totals.Result(data.Count);
+        return totals.Result();
     }
 }

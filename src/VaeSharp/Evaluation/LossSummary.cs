@@ -10,24 +10,20 @@ public sealed record LossSummary(double Loss, IReadOnlyList<TermValue> Terms, in
 {
     /// <summary>The average of term <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">There is no such term.</exception>
-    public double this[string name] => Terms.FirstOrDefault(t => t.Name == name) is { Name: not null } t ? t.Value
-        : throw new KeyNotFoundException($"No loss term '{name}'; the terms are {string.Join(", ", Terms.Select(x => x.Name))}.");
+    public double this[string name] => LossTermLabels.ValueOf(Terms, name);
 
-    /// <summary>Accumulates per-batch losses weighted by batch size.</summary>
-    internal sealed class Accumulator
+    /// <summary>Accumulates per-batch losses weighted by batch size; the terms must be the ones named at construction.</summary>
+    internal sealed class Accumulator(IReadOnlyList<string> names)
     {
+        private readonly string[] _names = [.. names];
+        private readonly double[] _sums = new double[names.Count];
         private double _loss;
-        private double[] _sums = [];
-        private string[] _names = [];
         private int _count;
 
         public void Add(ModelLoss loss, int examples)
         {
-            if (_names.Length == 0 && loss.Terms.Count > 0)
-            {
-                _names = loss.Terms.Select(t => t.Name).ToArray();
-                _sums = new double[_names.Length];
-            }
+            if (_count == 0 && !loss.Names.SequenceEqual(_names))
+                throw new InvalidOperationException($"The loss returned the terms [{string.Join(", ", loss.Names)}]; its model or objective declares [{string.Join(", ", _names)}].");
             _loss += loss.Total.Item() * examples;
             for (int i = 0; i < _sums.Length; i++) _sums[i] += loss.Terms[i].Value.Item() * examples;
             _count += examples;
@@ -35,6 +31,6 @@ public sealed record LossSummary(double Loss, IReadOnlyList<TermValue> Terms, in
 
         public double RunningLoss => _loss / _count;
 
-        public LossSummary Result(int count) => new(_loss / count, _names.Select((n, i) => new TermValue(n, _sums[i] / count)).ToArray(), count);
+        public LossSummary Result() => new(_loss / _count, _names.Select((n, i) => new TermValue(n, _sums[i] / _count)).ToArray(), _count);
     }
 }

@@ -12,7 +12,7 @@ namespace VaeSharp.Models;
 public sealed record ConditionalVaeConfig : ModelConfig, IKlWeighted
 {
     /// <summary>Number of label classes y takes.</summary>
-    public int ClassCount { get; init; } = 10;
+    public required int ClassCount { get; init; }
 
     /// <summary>Weight of the KL term.</summary>
     public float Beta { get; init; } = 1f;

@@ -21,6 +21,30 @@ public static class LossTermLabels
         _ => string.Join(' ', name.Split('_').Select(w => w == "kl" || w == "tc" ? w.ToUpperInvariant() : char.ToUpperInvariant(w[0]) + w[1..])) + " Loss",
     };
 
+    /// <summary>True for a lower-case identifier: words of letters and digits, starting with a letter, joined by single '_'.</summary>
+    public static bool IsValidName(string? name)
+    {
+        if (string.IsNullOrEmpty(name) || name[0] is < 'a' or > 'z' || name[^1] == '_') return false;
+        for (int i = 1; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (c == '_' ? name[i - 1] == '_' : c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9'))) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The position of <paramref name="name"/> among <paramref name="names"/>.</summary>
+    /// <exception cref="KeyNotFoundException">It is not there; the message lists the names.</exception>
+    public static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++) if (names[i] == name) return i;
+        throw new KeyNotFoundException($"No loss term '{name}'; the terms are {string.Join(", ", names)}.");
+    }
+
+    /// <summary>The value of term <paramref name="name"/> among <paramref name="terms"/>.</summary>
+    /// <exception cref="KeyNotFoundException">It is not there.</exception>
+    public static double ValueOf(IReadOnlyList<TermValue> terms, string name) => terms[IndexOf(terms.Select(t => t.Name).ToArray(), name)].Value;
+
     /// <summary>The metrics.csv column of term <paramref name="name"/>: <c>{name}_loss</c>.</summary>
     public static string Column(string name) => name + "_loss";
 }

@@ -41,7 +41,7 @@ public abstract record ModelConfig
         if (Network is null) throw new ArgumentException("network: missing.");
         Network.Validate(InputShape);
         if (!Enum.IsDefined(Likelihood)) throw new ArgumentException($"likelihood {Likelihood}: expected bernoulli, gaussian or gaussian-learned.");
-        if (!(GaussianStd > 0f)) throw new ArgumentException($"gaussian_std {GaussianStd}: expected a positive value.");
+        if (!(GaussianStd > 0f) || !float.IsFinite(GaussianStd)) throw new ArgumentException($"gaussian_std {GaussianStd}: expected a positive value.");
     }
 
     /// <summary>Checks that β is finite and ≥ 0 (for the families that weight a KL term).</summary>

@@ -14,12 +14,12 @@ public sealed class ModelLoss
     public ModelLoss(Tensor total, params IReadOnlyList<LossTerm> terms)
     {
         ArgumentNullException.ThrowIfNull(total);
-        var seen = new HashSet<string>();
-        foreach (var t in terms)
+        for (int i = 0; i < terms.Count; i++)
         {
-            if (string.IsNullOrEmpty(t.Name) || !t.Name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
-                throw new ArgumentException($"Loss term name '{t.Name}': expected lower-case letters, digits and '_'.");
-            if (!seen.Add(t.Name)) throw new ArgumentException($"Loss term '{t.Name}' appears twice.");
+            if (!LossTermLabels.IsValidName(terms[i].Name))
+                throw new ArgumentException($"Loss term name '{terms[i].Name}': expected lower-case words of letters and digits joined by '_' (kl, kl_1, commitment).");
+            for (int j = 0; j < i; j++)
+                if (terms[j].Name == terms[i].Name) throw new ArgumentException($"Loss term '{terms[i].Name}' appears twice.");
         }
         Total = total;
         Terms = terms;
@@ -33,14 +33,7 @@ public sealed class ModelLoss
 
     /// <summary>The term named <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">There is none.</exception>
-    public Tensor this[string name]
-    {
-        get
-        {
-            foreach (var t in Terms) if (t.Name == name) return t.Value;
-            throw new KeyNotFoundException($"No loss term '{name}'; the terms are {string.Join(", ", Terms.Select(t => t.Name))}.");
-        }
-    }
+    public Tensor this[string name] => Terms[LossTermLabels.IndexOf(Terms.Select(t => t.Name).ToArray(), name)].Value;
 
     /// <summary>The term names, in report order.</summary>
     public IEnumerable<string> Names => Terms.Select(t => t.Name);

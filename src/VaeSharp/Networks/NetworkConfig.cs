@@ -36,14 +36,14 @@ public sealed record NetworkConfig
     {
         if (!Enum.IsDefined(Body)) throw new ArgumentException($"network.body {Body}: expected mlp or conv.");
         if (!Enum.IsDefined(Activation)) throw new ArgumentException($"network.activation {Activation}: expected one of {string.Join(", ", Enum.GetNames<HiddenActivation>())}.");
-        if (Hidden is null || Hidden.Any(h => h <= 0)) throw new ArgumentException($"hidden [{string.Join(", ", Hidden ?? [])}]: expected positive widths.");
+        if (Hidden is null || Hidden.Any(h => h <= 0)) throw new ArgumentException($"network.hidden [{string.Join(", ", Hidden ?? [])}]: expected positive widths.");
         if (Body != NetworkBody.Conv) return;
         if (inputShape.Length != 3) throw new ArgumentException($"input_shape [{string.Join(", ", inputShape)}]: the conv body needs (C, H, W) images.");
-        if (Channels is null || Channels.Length == 0 || Channels.Any(c => c <= 0)) throw new ArgumentException($"channels [{string.Join(", ", Channels ?? [])}]: expected positive channel counts.");
+        if (Channels is null || Channels.Length == 0 || Channels.Any(c => c <= 0)) throw new ArgumentException($"network.channels [{string.Join(", ", Channels ?? [])}]: expected positive channel counts.");
         int factor = 1 << Channels.Length;
         if (inputShape[1] % factor != 0 || inputShape[2] % factor != 0)
-            throw new ArgumentException($"channels [{string.Join(", ", Channels)}]: {Channels.Length} stride-2 layers need height and width divisible by {factor}; the input is {inputShape[1]}x{inputShape[2]}.");
-        if (KernelSize is < 2 or > 7) throw new ArgumentException($"kernel_size {KernelSize}: expected 2 to 7.");
+            throw new ArgumentException($"network.channels [{string.Join(", ", Channels)}]: {Channels.Length} stride-2 layers need height and width divisible by {factor}; the input is {inputShape[1]}x{inputShape[2]}.");
+        if (KernelSize is < 2 or > 7) throw new ArgumentException($"network.kernel_size {KernelSize}: expected 2 to 7.");
     }
 
     /// <summary>Width of the features the dense encoder stack sees (before a condition is joined).</summary>

@@ -23,6 +23,7 @@ public static class Elbo
     /// <summary>The same for a posterior already computed (a family that adds terms on q, such as DIP-VAE or β-TCVAE, encodes once).</summary>
     public static ModelLoss Compute(LatentVariableModel model, Batch batch, LatentDistribution posterior, LossContext context, float beta)
     {
+        if (batch.Mask is not null) throw new NotSupportedException("The ELBO of a batch with missing values (a mask) is not implemented yet.");
         int n = batch.Count;
         var labels = model.IsConditional ? batch.Labels : null;
         var z = posterior.Sample(context.Noise);

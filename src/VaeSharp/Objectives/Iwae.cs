@@ -19,7 +19,7 @@ public static class Iwae
 {
     /// <summary>log w_i for k samples of every example as a (k, N) tensor (sample-major, differentiable), with
     /// log p(x | z_i) (kN) and the posterior. <paramref name="draw"/> draws z with its log q(z) from the posterior of
-    /// the k·N repeated rows (row j·N + i is sample j of example i); by default <c>q.SampleWithLogProb(noise)</c>.</summary>
+    /// the k·N repeated rows (row j·N + i is sample j of example i); <see cref="Compute"/> passes <c>q =&gt; q.SampleWithLogProb(noise)</c>.</summary>
     public static (Tensor LogW, Tensor LogPx, LatentDistribution Posterior) LogWeights(LatentVariableModel model, Batch batch, int k,
         Func<LatentDistribution, (Tensor Z, Tensor LogProb)> draw)
     {
@@ -45,7 +45,7 @@ public static class Iwae
         var total = -Ops.Mean(Ops.LogSumExp(logW, 0) - MathF.Log(k));
         using (GradMode.NoGrad())
         {
-            var recon = -Ops.Mean(logPx) * 1f;
+            var recon = -Ops.Mean(logPx);
             var kl = model.Prior.Kl(posterior, Reduction.Sum) * (1f / n);
             return new ModelLoss(total, new LossTerm(LossTermLabels.NegativeElbo, recon + kl),
                 new LossTerm(LossTermLabels.Reconstruction, recon), new LossTerm(LossTermLabels.Kl, kl));

@@ -36,23 +36,4 @@ public sealed record KlSchedule(KlScheduleKind Kind = KlScheduleKind.Constant, i
                 throw new InvalidOperationException($"Unknown KL schedule {Kind}.");
         }
     }
-
-    /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the field and the expected value.</summary>
-    public void Validate()
-    {
-        switch (Kind)
-        {
-            case KlScheduleKind.Constant: break;
-            case KlScheduleKind.Linear:
-                if (WarmupSteps <= 0) throw new ArgumentException($"kl_warmup_steps {WarmupSteps}: a linear KL warm-up needs a positive number of steps.");
-                break;
-            case KlScheduleKind.Cyclical:
-                if (TotalSteps <= 0) throw new ArgumentException($"kl total steps {TotalSteps}: expected a positive number.");
-                if (Cycles <= 0) throw new ArgumentException($"kl_cycles {Cycles}: expected a positive integer.");
-                if (!(Ratio > 0f && Ratio <= 1f)) throw new ArgumentException($"kl_ratio {Ratio}: expected a value in (0, 1].");
-                break;
-            default:
-                throw new ArgumentException($"kl_schedule {Kind}: expected constant, linear or cyclical.");
-        }
-    }
 }

@@ -50,10 +50,10 @@ public sealed record ObjectiveOptions
         if (KlSchedule == KlScheduleKind.Linear && KlWarmupSteps <= 0) throw new ArgumentException($"kl_warmup_steps {KlWarmupSteps}: a linear KL warm-up needs a positive number of steps.");
         if (KlCycles <= 0) throw new ArgumentException($"kl_cycles {KlCycles}: expected a positive integer.");
         if (!(KlRatio > 0f && KlRatio <= 1f)) throw new ArgumentException($"kl_ratio {KlRatio}: expected a value in (0, 1].");
-        if (!(CapacityGamma >= 0f)) throw new ArgumentException($"capacity_gamma {CapacityGamma}: expected a value ≥ 0.");
-        if (!(CapacityMax >= 0f)) throw new ArgumentException($"capacity_max {CapacityMax}: expected a value ≥ 0.");
+        if (!(CapacityGamma >= 0f) || !float.IsFinite(CapacityGamma)) throw new ArgumentException($"capacity_gamma {CapacityGamma}: expected a value ≥ 0.");
+        if (!(CapacityMax >= 0f) || !float.IsFinite(CapacityMax)) throw new ArgumentException($"capacity_max {CapacityMax}: expected a value ≥ 0.");
         if (CapacitySteps <= 0) throw new ArgumentException($"capacity_steps {CapacitySteps}: expected a positive integer.");
-        if (!(FreeBits >= 0f)) throw new ArgumentException($"free_bits {FreeBits}: expected a value ≥ 0.");
+        if (!(FreeBits >= 0f) || !float.IsFinite(FreeBits)) throw new ArgumentException($"free_bits {FreeBits}: expected a value ≥ 0.");
         if (Objective == ObjectiveKind.Iwae && HasKlControls)
             throw new ArgumentException("objective iwae: the KL controls (schedule, capacity, free bits) apply to the ELBO objective only.");
     }

@@ -106,11 +106,19 @@ public sealed class RunFolder
     {
         if (!System.IO.File.Exists(file)) throw new FileFormatException(file, "file not found (is this a run folder written by 'vae train'?)");
         var root = LegacyConfig.Parse(System.IO.File.ReadAllBytes(file), file);
-        int version = root["format_version"] is JsonValue v && v.TryGetValue(out int n) ? n : 1;
+        int version = 1;
+        if (root["format_version"] is JsonNode versionNode && !(versionNode is JsonValue v && v.TryGetValue(out version)))
+            throw new FileFormatException(file, $"format_version {versionNode.ToJsonString()}: expected an integer (1 or {RunConfig.CurrentFormatVersion}).");
         if (version == 1) root = LegacyConfig.Upgrade(root, file);
         else if (version != RunConfig.CurrentFormatVersion)
             throw new FileFormatException(file, $"format_version {version}: this VaeSharp reads formats 1 and {RunConfig.CurrentFormatVersion}; a newer VaeSharp wrote it.");
-        if (root["model"] is JsonObject model && model["family"] is JsonValue f && f.TryGetValue(out string? family) && !ModelFamilies.Names.Contains(family))
+        foreach (var part in new[] { "model", "training" })
+            if (root[part] is not JsonObject)
+                throw new FileFormatException(file, $"{part}: missing or not an object (a run's config.json has 'model' and 'training' parts).");
+        var model = (JsonObject)root["model"]!;
+        if (model["family"] is not JsonValue f || !f.TryGetValue(out string? family))
+            throw new FileFormatException(file, $"model.family: missing; expected one of {string.Join(", ", ModelFamilies.Names)}.");
+        if (!ModelFamilies.Names.Contains(family))
             throw new FileFormatException(file, $"model.family '{family}': expected one of {string.Join(", ", ModelFamilies.Names)}.");
         RunConfig? config;
         try
@@ -119,7 +127,8 @@ public sealed class RunFolder
         }
         catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
         {
-            throw new FileFormatException(file, $"invalid configuration{(e is JsonException { Path: not null } j ? $" at {j.Path}" : "")}: {e.Message}", e);
+            string at = e is JsonException { Path: string path } ? $" at {path.TrimStart('$', '.')}" : "";
+            throw new FileFormatException(file, $"invalid configuration{at}: {e.Message}", e);
         }
         if (config is null) throw new FileFormatException(file, "empty configuration");
         try

@@ -17,8 +17,7 @@ namespace VaeSharp.Training;
 public sealed record EpochReport(int Epoch, double Loss, IReadOnlyList<TermValue> Terms, LossSummary? Test, double Seconds, double ExamplesPerSecond, float LearningRate)
 {
     /// <summary>The training average of term <paramref name="name"/>.</summary>
-    public double this[string name] => Terms.FirstOrDefault(t => t.Name == name) is { Name: not null } t ? t.Value
-        : throw new KeyNotFoundException($"No loss term '{name}'; the terms are {string.Join(", ", Terms.Select(x => x.Name))}.");
+    public double this[string name] => LossTermLabels.ValueOf(Terms, name);
 
     /// <summary>The test loss, NaN without a test set.</summary>
     public double TestLoss => Test?.Loss ?? double.NaN;

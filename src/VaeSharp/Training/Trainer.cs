@@ -27,6 +27,8 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         options.Validate();
+        if (options.Objective.Objective == ObjectiveKind.Iwae && model.Config is IKlWeighted { Beta: not 1f } weighted)
+            throw new ArgumentException($"objective iwae: the IWAE bound has no KL weight; β = {weighted.Beta} applies to the ELBO objective only.");
         _model = model;
         Options = options;
         Optimizer = new Adam(model.Parameters(), options.LearningRate, epsilon: options.AdamEpsilon);
@@ -65,8 +67,9 @@ public sealed class Trainer
     /// <param name="progress">Called after each step with (steps done, steps in the epoch, running loss).</param>
     public EpochReport TrainEpoch(int epoch, IDataset train, IDataset? test, Action<int, int, double>? progress = null)
     {
-        BatchLoader.CheckShape(train, _model.InputShape);
-        if (test is not null) BatchLoader.CheckShape(test, _model.InputShape);
+        if (train.Count == 0) throw new ArgumentException($"Data set {train.Name}: the training set is empty.");
+        BatchLoader.CheckFits(train, _model);
+        if (test is not null) BatchLoader.CheckFits(test, _model);
         _model.Train();
         var sw = Stopwatch.StartNew();
         int n = train.Count, batchSize = Options.BatchSize;
@@ -77,7 +80,7 @@ public sealed class Trainer
         var objective = Objective(n);
         float lr = LearningRateAt(epoch);
         Optimizer.LearningRate = lr;
-        var totals = new LossSummary.Accumulator();
+        var totals = new LossSummary.Accumulator(objective.TermNames(_model));
         var binarize = Options.Binarize == Binarization.Dynamic ? _binarize : null;
         for (int s = 0; s < steps; s++)
         {
@@ -94,7 +97,7 @@ public sealed class Trainer
             progress?.Invoke(s + 1, steps, totals.RunningLoss);
         }
         double seconds = sw.Elapsed.TotalSeconds;
-        var result = totals.Result(n);
+        var result = totals.Result();
         var testSummary = test is null ? null : LossEvaluation.Evaluate(_model, test, Options.Binarize, Options.Seed);
         return new EpochReport(epoch, result.Loss, result.Terms, testSummary, seconds, n / seconds, lr);
     }

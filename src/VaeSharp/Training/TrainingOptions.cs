@@ -44,9 +44,9 @@ public sealed record TrainingOptions
     {
         if (Epochs < 0) throw new ArgumentException($"epochs {Epochs}: expected an integer ≥ 0.");
         if (BatchSize <= 0) throw new ArgumentException($"batch_size {BatchSize}: expected a positive integer.");
-        if (!(LearningRate > 0f) || float.IsInfinity(LearningRate)) throw new ArgumentException($"lr {LearningRate}: expected a positive number.");
+        if (!(LearningRate > 0f) || float.IsInfinity(LearningRate)) throw new ArgumentException($"learning_rate {LearningRate}: expected a positive number.");
         if (!Enum.IsDefined(Binarize)) throw new ArgumentException($"binarize {Binarize}: expected none or dynamic.");
-        if (!(AdamEpsilon > 0f)) throw new ArgumentException($"adam_epsilon {AdamEpsilon}: expected a positive number.");
+        if (!(AdamEpsilon > 0f) || !float.IsFinite(AdamEpsilon)) throw new ArgumentException($"adam_epsilon {AdamEpsilon}: expected a positive number.");
         if (!Enum.IsDefined(LrSchedule)) throw new ArgumentException($"lr_schedule {LrSchedule}: expected constant, iwae or cosine.");
         if (Objective is null) throw new ArgumentException("objective: missing.");
         Objective.Validate();

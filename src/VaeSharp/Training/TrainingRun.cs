@@ -20,14 +20,14 @@ public sealed class TrainingRun
     private readonly int[] _reconstructionIndices;
     private double _trainingSeconds;
 
-    private TrainingRun(RunFolder folder, RunConfig config, RunOptions options, IDataset train, IDataset test)
+    private TrainingRun(RunFolder folder, RunConfig config, RunOptions options, IDataset train, IDataset test, LatentVariableModel model)
     {
         Folder = folder;
         Config = config;
         Options = options;
         Train = train;
         Test = test;
-        Model = ModelFamilies.Create(config.Model);
+        Model = model;
         Trainer = new Trainer(Model, config.Training);
         _reconstructionIndices = Enumerable.Range(0, Math.Min(options.ReconstructionCount, test.Count)).ToArray();
     }
@@ -38,9 +38,13 @@ public sealed class TrainingRun
     public static TrainingRun Start(string path, RunConfig config, IDataset train, IDataset test, RunOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        BatchLoader.CheckShape(train, config.Model.InputShape);
-        BatchLoader.CheckShape(test, config.Model.InputShape);
-        var run = new TrainingRun(RunFolder.Create(path), config, options ?? new RunOptions(), train, test);
+        options ??= new RunOptions();
+        if (train.Count == 0 || test.Count == 0) throw new ArgumentException($"Data set {train.Name}: the {(train.Count == 0 ? "training" : "test")} set is empty.");
+        if (options.ReconstructionCount < 1) throw new ArgumentException($"reconstruction_count {options.ReconstructionCount}: expected a positive number of test images.");
+        var model = ModelFamilies.Create(config.Model);
+        BatchLoader.CheckFits(train, model);
+        BatchLoader.CheckFits(test, model);
+        var run = new TrainingRun(RunFolder.Create(path), config, options, train, test, model);
         run.Folder.SaveConfig(config);
         return run;
     }

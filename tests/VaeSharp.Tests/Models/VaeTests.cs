@@ -89,3 +89,33 @@ public class VaeTests
         Assert.Contains("hidden", Assert.Throws<ArgumentException>(() => new Vae(TestData.SmallVae() with { Network = new NetworkConfig { Hidden = [0] } })).Message);
     }
 }
+
+public class LossTermLabelsTests
+{
+    [Theory]
+    [InlineData("reconstruction", "Reconstruction Loss")]
+    [InlineData("kl", "KL Loss")]
+    [InlineData("neg_elbo", "−ELBO")]
+    [InlineData("kl_1", "KL 1 Loss")]
+    [InlineData("commitment", "Commitment Loss")]
+    [InlineData("tc", "TC Loss")]
+    public void Label_NamesTheTermInWords(string name, string label) => Assert.Equal(label, LossTermLabels.Label(name));
+
+    [Theory]
+    [InlineData("kl_", false)]
+    [InlineData("a__b", false)]
+    [InlineData("_x", false)]
+    [InlineData("Kl", false)]
+    [InlineData("1kl", false)]
+    [InlineData("", false)]
+    [InlineData("kl_1", true)]
+    [InlineData("neg_elbo", true)]
+    public void TermNames_AreLowerCaseIdentifiers(string name, bool valid)
+    {
+        Assert.Equal(valid, LossTermLabels.IsValidName(name));
+        var value = Tensor.Zeros(1);
+        if (valid) Assert.Equal([name], new ModelLoss(value, new LossTerm(name, value)).Names);
+        else Assert.Throws<ArgumentException>(() => new ModelLoss(value, new LossTerm(name, value)));
+        Assert.Throws<ArgumentException>(() => new ModelLoss(value, new LossTerm("kl", value), new LossTerm("kl", value)));
+    }
+}

@@ -66,6 +66,15 @@ public class RunConfigTests
     }
 
     [Fact]
+    public void FormatOneAliases_AndAFamilyFieldAfterOthers_AreRead()
+    {
+        var legacy = RunFolder.ReadConfig(WriteConfig("""{ "format_version": 1, "model": { "architecture": "mlp", "activation": "swish", "hidden": [8] }, "training": {} }"""));
+        Assert.Equal(HiddenActivation.Silu, legacy.Model.Network.Activation);
+        var late = RunFolder.ReadConfig(WriteConfig("""{ "training": {}, "model": { "latent_dim": 3, "family": "cvae", "class_count": 4 }, "format_version": 2 }"""));
+        Assert.Equal((3, 4), (late.Model.LatentDim, ((ConditionalVaeConfig)late.Model).ClassCount));
+    }
+
+    [Fact]
     public void FormatOneConditionalConvRun_BecomesTheCvaeFamily()
     {
         // vae train --arch conv --channels 4,8 --hidden 8 --latent-dim 2 --conditional --batch-norm --activation leaky_relu
@@ -79,13 +88,24 @@ public class RunConfigTests
     }
 
     [Theory]
-    [InlineData("""{ "format_version": 2, "model": { "family": "vq-vae" } }""", "model.family 'vq-vae': expected one of vae, cvae")]
+    [InlineData("""{ "format_version": 2, "model": { "family": "vq-vae" }, "training": {} }""", "model.family 'vq-vae': expected one of vae, cvae")]
     [InlineData("""{ "format_version": 3, "model": { "family": "vae" } }""", "format_version 3")]
-    [InlineData("""{ "format_version": 2, "model": { "family": "vae", "latent_dim": 0 } }""", "latent_dim 0")]
-    [InlineData("""{ "format_version": 2, "model": { "family": "vae", "network": { "body": "transformer" } } }""", "invalid configuration")]
-    [InlineData("""{ "format_version": 2, "model": { "family": "vae", "colour": 1 } }""", "colour")]
+    [InlineData("""{ "format_version": "2", "model": { "family": "vae" } }""", "format_version \"2\": expected an integer")]
+    [InlineData("""{ "format_version": 2, "model": { "family": "vae", "latent_dim": 0 }, "training": {} }""", "latent_dim 0")]
+    [InlineData("""{ "format_version": 2, "model": { "latent_dim": 3 }, "training": {} }""", "model.family: missing")]
+    [InlineData("""{ "format_version": 2, "model": null, "training": {} }""", "model: missing")]
+    [InlineData("""{ "format_version": 2, "training": {} }""", "model: missing")]
+    [InlineData("""{ "format_version": 2, "model": { "family": "vae" } }""", "training: missing")]
+    [InlineData("""{ "format_version": 2, "model": { "family": "vae", "gaussian_std": "Infinity" }, "training": {} }""", "at model.gaussian_std")]
+    [InlineData("""{ "format_version": 2, "model": { "family": "cvae" }, "training": {} }""", "class_count")]
+    [InlineData("""{ "format_version": 1, "model": { "architecture": "mlp", "class_count": "ten" }, "training": {} }""", "model.class_count \"ten\"")]
+    [InlineData("""{ "format_version": 1, "model": { "architecture": "mlp", "class_count": -2 }, "training": {} }""", "model.class_count -2")]
+    [InlineData("""{ "format_version": 1, "model": { "architecture": "mlp", "activation": "Tanh" }, "training": {} }""", "capitalised 'Tanh'")]
+    [InlineData("""{ "format_version": 1, "model": { "architecture": "mlp", "activation": "mish" }, "training": {} }""", "model.activation \"mish\"")]
+    [InlineData("""{ "format_version": 2, "model": { "family": "vae", "network": { "body": "transformer" } }, "training": {} }""", "at model.network.body")]
+    [InlineData("""{ "format_version": 2, "model": { "family": "vae", "colour": 1 }, "training": {} }""", "colour")]
     [InlineData("""{ "format_version": 1, "model": { "architecture": "mlp", "colour": 1 } }""", "model.colour: not a field of format 1")]
-    [InlineData("""{ "format_version": 2, "model": { "family": "vae" }, "training": { "lr_schedule": "warm" } }""", "invalid configuration")]
+    [InlineData("""{ "format_version": 2, "model": { "family": "vae" }, "training": { "lr_schedule": "warm" } }""", "at training.lr_schedule")]
     [InlineData("not json", "invalid JSON")]
     public void BadConfig_IsRefused_NamingTheFileAndTheField(string json, string expected)
     {

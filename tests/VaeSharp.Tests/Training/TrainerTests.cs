@@ -66,3 +66,15 @@ public class TrainerTests
         Assert.Equal(0.05f, trainer.LearningRateAt(3), 5);
     }
 }
+
+public class TrainerGuardTests
+{
+    [Fact]
+    public void EmptyTrainingSet_AndIwaeWithBeta_AreRefused()
+    {
+        var trainer = new Trainer(new Vae(TestData.SmallVae()), new TrainingOptions());
+        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => trainer.TrainEpoch(1, TestData.Noise(0), null)).Message);
+        var iwae = new TrainingOptions { Objective = new ObjectiveOptions { Objective = ObjectiveKind.Iwae } };
+        Assert.Contains("β = 4", Assert.Throws<ArgumentException>(() => new Trainer(new Vae(TestData.SmallVae() with { Beta = 4 }), iwae)).Message);
+    }
+}
