@@ -87,10 +87,12 @@ public class BadInputTests
     public void CorruptConfig_IsRejected_NamingTheFile()
     {
         string dir = CliRunner.TempDir();
-        File.WriteAllText(Path.Combine(dir, "config.json"), "{\"model\": {\"latent_dim\": -3}}");
+        File.WriteAllText(Path.Combine(dir, "config.json"), "{\"model\": {\"latent_dim\": -3}, \"training\": {}}");
         AssertBadInput(CliRunner.Run("sample", dir), "config.json", "latent_dim");
-        File.WriteAllText(Path.Combine(dir, "config.json"), "{\"model\": {\"latnet_dim\": 3}}");
+        File.WriteAllText(Path.Combine(dir, "config.json"), "{\"model\": {\"latnet_dim\": 3}, \"training\": {}}");
         AssertBadInput(CliRunner.Run("sample", dir), "config.json", "latnet_dim");
+        File.WriteAllText(Path.Combine(dir, "config.json"), "{\"model\": {\"latent_dim\": 3}}");
+        AssertBadInput(CliRunner.Run("sample", dir), "config.json", "training: missing");
     }
 
     [Fact]
