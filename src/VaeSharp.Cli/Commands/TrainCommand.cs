@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
@@ -59,12 +60,15 @@ internal static class TrainCommand
         var freeBits = new Option<float>("--free-bits") { Description = "Free bits λ per latent dimension in nats (Kingma et al. 2016); 0 = off (default)." };
         var lrSchedule = CommonOptions.Choice<LrScheduleKind>("--lr-schedule", "constant, iwae (the IWAE paper's 10^(−i/7) stages compressed to the run) or cosine. Default constant.");
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after the epoch during which this much training time has passed (a time budget)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run folder RUN from its last checkpoint, with its own configuration (same bits as an uninterrupted run)." };
+        var checkpointMinutes = new Option<double?>("--checkpoint-minutes") { Description = "Also checkpoint within an epoch every M minutes (checkpoints are always written at epoch ends and on Ctrl-C)." };
+        var clipGrad = new Option<float?>("--clip-grad") { Description = "Clip the gradients' total L2 norm to this value before each step (default: no clipping)." };
 
         var cmd = new Command("train", "Train a model and write a run folder (config.json, model.safetensors, metrics.csv, PNG grids).")
         {
             data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
-            capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes,
+            capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad,
         };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
@@ -79,6 +83,24 @@ internal static class TrainCommand
             if (p.GetValue(trainLimit) is <= 0) throw new UsageException("--train-limit: expected a positive integer.");
             if (p.GetValue(testLimit) is <= 0) throw new UsageException("--test-limit: expected a positive integer.");
             if (p.GetValue(maxMinutes) is double mm && !(mm > 0)) throw new UsageException("--max-minutes: expected a positive number of minutes.");
+            if (p.GetValue(checkpointMinutes) is double cm && !(cm > 0)) throw new UsageException("--checkpoint-minutes: expected a positive number of minutes.");
+            if (p.GetValue(resume) is string resumePath)
+            {
+                // A resumed run keeps its own configuration: any option that would change its results is refused by name.
+                Option[] allowed = [resume, threads, json, dataDir, maxMinutes, checkpointMinutes];
+                var given = cmd.Options.Where(o => !allowed.Contains(o) && p.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                if (given.Count > 0)
+                    throw new UsageException($"--resume {resumePath}: the run keeps the configuration in its config.json; {string.Join(", ", given)} would change it (start a new run to change settings).");
+                var saved = Serialization.RunFolder.ReadConfig(Path.Combine(resumePath, Serialization.RunFolder.ConfigFile));
+                var (savedTrain, savedTest) = LoadData(saved.Data, p.GetValue(dataDir), saved.TrainLimit, saved.TestLimit);
+                var resumeOptions = new RunOptions
+                {
+                    MaxMinutes = p.GetValue(maxMinutes), CheckpointMinutes = p.GetValue(checkpointMinutes),
+                    LatentPictures = saved.Preset is string presetName && TrainingPreset.Find(presetName).Defaults.LatentPictures == true,
+                };
+                using var resumed = TrainingRun.Resume(resumePath, savedTrain, savedTest, resumeOptions);
+                return Train(console, resumed, p.GetValue(json));
+            }
             string dataName = p.GetValue(data)!;
             if (!DatasetCatalog.Names.Contains(dataName)) throw new UsageException($"--data '{dataName}': expected one of {string.Join(", ", DatasetCatalog.Names)}.");
             var request = new TrainingRequest
@@ -93,33 +115,66 @@ internal static class TrainCommand
                 Objective = Typed<ObjectiveKind>(objective), IwaeSamples = Given(iwaeK), KlSchedule = Typed<KlScheduleKind>(klSchedule),
                 KlWarmupSteps = Given(klWarmup), KlCycles = Given(klCycles), KlRatio = Given(klRatio), CapacityGamma = Given(capGamma),
                 CapacityMax = Given(capMax), CapacitySteps = Given(capSteps), FreeBits = Given(freeBits), MaxMinutes = p.GetValue(maxMinutes),
+                ClipGradNorm = p.GetValue(clipGrad),
             };
 
-            var (train, test) = DatasetCatalog.Load(dataName, p.GetValue(dataDir));
-            if (p.GetValue(trainLimit) is int tl) train = train.Take(tl);
-            if (p.GetValue(testLimit) is int te) test = test.Take(te);
+            var (train, test) = LoadData(dataName, p.GetValue(dataDir), p.GetValue(trainLimit), p.GetValue(testLimit));
             if (request.Conditional == true && train.ClassCount == 0) throw new UsageException($"--conditional: the data set {dataName} has no labels.");
             var (config, runOptions) = request.Resolve(train, dataName, p.GetValue(preset) is string name ? TrainingPreset.Find(name) : null);
-            var run = TrainingRun.Start(p.GetValue(output) ?? Path.Combine("runs", dataName + "-vae"), config, train, test, runOptions);
+            config = config with { TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit) };
+            using var run = TrainingRun.Start(p.GetValue(output) ?? Path.Combine("runs", dataName + "-vae"), config, train, test,
+                runOptions with { CheckpointMinutes = p.GetValue(checkpointMinutes) });
             return Train(console, run, p.GetValue(json));
         }));
         return cmd;
     }
 
+    private static (ByteImageDataset Train, ByteImageDataset Test) LoadData(string name, string? dataDir, int? trainLimit, int? testLimit)
+    {
+        var (train, test) = DatasetCatalog.Load(name, dataDir);
+        return (trainLimit is int tl ? train.Take(tl) : train, testLimit is int te ? test.Take(te) : test);
+    }
+
     private static int Train(CliConsole console, TrainingRun run, bool json)
     {
         int epochs = run.Config.Training.Epochs;
+        if (run.Finished)
+        {
+            console.Line($"{run.Folder.Path}: the run is complete ({run.Epochs.Count} of {epochs} epochs); nothing to resume.");
+            return VaeCli.Ok;
+        }
         if (!json)
         {
             console.Line(run.Header);
             console.Line(run.ObjectiveDescription);
         }
-        while (!run.Finished)
+        // Ctrl-C or SIGTERM: finish the step, checkpoint, say how to resume; a second Ctrl-C stops at once (the last
+        // complete checkpoint stays valid).
+        int signalExit = 0;
+        void OnSignal(PosixSignalContext context)
         {
-            var report = console.Interactive && !json ? WithProgressBar(run, epochs) : run.RunEpoch();
-            if (!json) console.Line(report.Format(epochs));
-            if (!json && run.StopReason is string reason) console.Line(reason);
+            if (signalExit != 0 && context.Signal == PosixSignal.SIGINT) Environment.Exit(130);
+            context.Cancel = true;
+            signalExit = context.Signal == PosixSignal.SIGTERM ? 143 : 130;
+            run.RequestStop();
         }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        try
+        {
+            while (!run.Finished)
+            {
+                var report = console.Interactive && !json ? WithProgressBar(run, epochs) : run.RunEpoch();
+                if (!json && report is not null) console.Line(report.Format(epochs));
+                if (!json && run.StopReason is string reason) console.Line(reason);
+            }
+        }
+        catch (TrainingDivergedException e)
+        {
+            console.Error($"error: {e.Message}");
+            return VaeCli.RuntimeError;
+        }
+        if (run.Interrupted) return signalExit == 0 ? 130 : signalExit;
         var written = run.Complete();
         if (json)
         {
@@ -132,7 +187,7 @@ internal static class TrainCommand
         return VaeCli.Ok;
     }
 
-    private static EpochReport WithProgressBar(TrainingRun run, int epochs)
+    private static EpochReport? WithProgressBar(TrainingRun run, int epochs)
     {
         EpochReport? result = null;
         int epoch = run.Epochs.Count + 1;
@@ -148,7 +203,7 @@ internal static class TrainCommand
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch}/{epochs} loss {loss:F2}");
                 });
             });
-        return result!;
+        return result;
     }
 
     private static string Invariant(float? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";

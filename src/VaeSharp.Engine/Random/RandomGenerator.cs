@@ -29,6 +29,27 @@ public sealed class RandomGenerator
     /// <summary>The stream number this generator was created with.</summary>
     public ulong Stream { get; }
 
+    /// <summary>
+    /// Where the generator is in its sequence; with its seed and stream, enough to continue it exactly
+    /// (a checkpoint saves it, a resumed run sets it back).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">On set: a position no generator can be in.</exception>
+    public RandomState State
+    {
+        get => new(_counter, _used, _hasSpare, _spareNormal);
+        set
+        {
+            if (value.Used is < 0 or > 4 || (value.Used < 4 && value.Counter == 0))
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Used must be 0 to 4, and a partly used block needs a counter past it.");
+            _counter = value.Counter;
+            _used = value.Used;
+            // The words of the block being read are a function of its counter: recompute them.
+            if (_used < 4) Philox.Block(_counter - 1, _key, out _b0, out _b1, out _b2, out _b3);
+            _hasSpare = value.HasSpare;
+            _spareNormal = value.SpareNormal;
+        }
+    }
+
     /// <summary>An independent generator for stream <paramref name="stream"/> of the same seed.</summary>
     public RandomGenerator Fork(ulong stream) => new(Seed, Stream * 0x9E3779B97F4A7C15UL + stream + 1);
 

@@ -20,6 +20,18 @@ public sealed record LossSummary(double Loss, IReadOnlyList<TermValue> Terms, in
         private double _loss;
         private int _count;
 
+        /// <summary>The sums so far (for a checkpoint).</summary>
+        public (double Loss, double[] Terms, int Count) Sums => (_loss, (double[])_sums.Clone(), _count);
+
+        /// <summary>Continues from sums a checkpoint saved.</summary>
+        public void Restore(double loss, IReadOnlyList<double> terms, int count)
+        {
+            if (terms.Count != _sums.Length) throw new InvalidDataException($"{terms.Count} saved term sums for {_sums.Length} terms ({string.Join(", ", _names)}).");
+            _loss = loss;
+            for (int i = 0; i < _sums.Length; i++) _sums[i] = terms[i];
+            _count = count;
+        }
+
         public void Add(ModelLoss loss, int examples)
         {
             if (_count == 0 && !loss.Names.SequenceEqual(_names))

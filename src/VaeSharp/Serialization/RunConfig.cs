@@ -21,6 +21,12 @@ public sealed record RunConfig
     /// <summary>The data set name (mnist, fashion-mnist).</summary>
     public string Data { get; init; } = "mnist";
 
+    /// <summary>When the run used only the first N training examples, N (so a resumed run reads the same ones); null for all.</summary>
+    public int? TrainLimit { get; init; }
+
+    /// <summary>When the run used only the first N test examples, N; null for all.</summary>
+    public int? TestLimit { get; init; }
+
     /// <summary>The preset the run started from, if any (for the record; its values are in the fields above).</summary>
     public string? Preset { get; init; }
 

@@ -82,6 +82,13 @@ public sealed class RunFolder
         AtomicFile.Write(File(MetricsFile), s => s.Write(bytes));
     }
 
+    /// <summary>Takes back the epochs a resumed run had already reported, so metrics.csv goes on from them.</summary>
+    public void RestoreMetrics(IEnumerable<EpochReport> epochs)
+    {
+        _metrics.Clear();
+        _metrics.AddRange(epochs);
+    }
+
     /// <summary>Writes a grid of images (values in [0, 1], NCHW) as PNG.</summary>
     public void SaveGrid(string fileName, ReadOnlySpan<float> images, int count, int[] exampleShape, int columns) =>
         ImageGrid.SaveExamples(File(fileName), images, count, exampleShape, columns);

@@ -9,6 +9,10 @@ public sealed record RunOptions
     /// <summary>After the last epoch, write latent_grid.png (unconditional models) and latent_scatter.png, as the Keras example does.</summary>
     public bool LatentPictures { get; init; }
 
+    /// <summary>Also write a checkpoint within an epoch when this many minutes have passed since the last one; null for
+    /// checkpoints at epoch ends (and on a stop) only.</summary>
+    public double? CheckpointMinutes { get; init; }
+
     /// <summary>Test examples shown in each epoch's reconstruction grid.</summary>
     public int ReconstructionCount { get; init; } = 8;
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
 using VaeSharp.Data;
 using VaeSharp.Engine.Optim;
 using VaeSharp.Engine.Random;
@@ -12,15 +14,27 @@ namespace VaeSharp.Training;
 /// <summary>
 /// Trains a model with Adam on minibatches, one epoch at a time, and evaluates it. Each step runs in a
 /// <see cref="TensorScope"/>, so steady-state steps allocate no tensor storage. Same seeds and thread count ⇒
-/// same numbers. <see cref="TrainingRun"/> drives it for a run folder; use it directly for full control.
+/// same numbers. An epoch can be stopped between steps and continued later, also in another process from a
+/// <see cref="TrainerState"/> (<see cref="CaptureState"/>, <see cref="RestoreState"/>): the result is the same to the bit.
+/// A non-finite loss or gradient stops the step before the optimiser touches the weights
+/// (<see cref="TrainingDivergedException"/>). <see cref="TrainingRun"/> drives it for a run folder.
 /// </summary>
 public sealed class Trainer
 {
+    private const int NormHistory = 8;
     private readonly LatentVariableModel _model;
     private readonly RandomGenerator _shuffle, _binarize, _noise;
     private readonly ILearningRateSchedule _lr;
+    private readonly float[] _norms = new float[NormHistory];
     private TrainingObjective? _objective;
     private long _step;
+    private int _epochsCompleted;
+    // The epoch in progress, if any: its order, how far it got, its sums and time so far.
+    private int[]? _order;
+    private int _epochStep;
+    private RandomState _shuffleAtEpochStart;
+    private LossSummary.Accumulator? _partial;
+    private double _partialSeconds;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/>.</summary>
     public Trainer(LatentVariableModel model, TrainingOptions options)
@@ -50,6 +64,12 @@ public sealed class Trainer
     /// <summary>Training steps taken so far.</summary>
     public long Step => _step;
 
+    /// <summary>Epochs finished so far.</summary>
+    public int EpochsCompleted => _epochsCompleted;
+
+    /// <summary>True between a stopped step and the end of its epoch.</summary>
+    public bool EpochInProgress => _order is not null;
+
     /// <summary>The objective (made on the first epoch, when the run's length in steps is known).</summary>
     public TrainingObjective Objective(int trainCount) =>
         _objective ??= TrainingObjective.Create(Options.Objective, (long)StepsPerEpoch(trainCount) * Math.Max(1, Options.Epochs));
@@ -60,45 +80,135 @@ public sealed class Trainer
     /// <summary>The learning rate of epoch <paramref name="epoch"/> (1-based).</summary>
     public float LearningRateAt(int epoch) => _lr.LearningRate(epoch - 1);
 
-    /// <summary>Runs one epoch over <paramref name="train"/>, then evaluates on <paramref name="test"/> (if given).</summary>
-    /// <param name="epoch">The epoch number (1-based), reported back and used for the learning rate.</param>
+    /// <summary>Runs the next epoch (or the rest of the one in progress) over <paramref name="train"/>, then evaluates on <paramref name="test"/> (if given).</summary>
+    /// <param name="epoch">The epoch number (1-based): the one after the last completed.</param>
     /// <param name="train">The training set (shuffled each epoch).</param>
     /// <param name="test">The test set, or null to skip evaluation.</param>
     /// <param name="progress">Called after each step with (steps done, steps in the epoch, running loss).</param>
-    public EpochReport TrainEpoch(int epoch, IDataset train, IDataset? test, Action<int, int, double>? progress = null)
+    public EpochReport TrainEpoch(int epoch, IDataset train, IDataset? test, Action<int, int, double>? progress = null) =>
+        ContinueEpoch(epoch, train, test, stop: null, progress)!;
+
+    /// <summary>As <see cref="TrainEpoch"/>, asking <paramref name="stop"/> after each step: true stops the epoch there, and
+    /// a later call (or a trainer restored from <see cref="CaptureState"/>) continues it.</summary>
+    /// <returns>The epoch's figures, or null when <paramref name="stop"/> stopped it.</returns>
+    public EpochReport? ContinueEpoch(int epoch, IDataset train, IDataset? test, Func<bool>? stop, Action<int, int, double>? progress = null)
     {
+        if (epoch != _epochsCompleted + 1) throw new ArgumentException($"Epoch {epoch}: the next epoch to train is {_epochsCompleted + 1}.");
         if (train.Count == 0) throw new ArgumentException($"Data set {train.Name}: the training set is empty.");
         BatchLoader.CheckFits(train, _model);
         if (test is not null) BatchLoader.CheckFits(test, _model);
         _model.Train();
         var sw = Stopwatch.StartNew();
         int n = train.Count, batchSize = Options.BatchSize;
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        _shuffle.Shuffle(order.AsSpan());
         int steps = StepsPerEpoch(n);
         var objective = Objective(n);
+        if (_order is null) BeginEpoch(n, objective);
+        else if (_order.Length != n) throw new ArgumentException($"Data set {train.Name} has {n} examples; the epoch in progress was over {_order.Length}.");
         float lr = LearningRateAt(epoch);
         Optimizer.LearningRate = lr;
-        var totals = new LossSummary.Accumulator(objective.TermNames(_model));
+        var totals = _partial!;
         var binarize = Options.Binarize == Binarization.Dynamic ? _binarize : null;
-        for (int s = 0; s < steps; s++)
+        var parameters = _model.Parameters();
+        for (int s = _epochStep; s < steps; s++)
         {
             int start = s * batchSize, count = Math.Min(batchSize, n - start);
             using (TensorScope.Begin())
             {
-                var batch = BatchLoader.Load(train, order.AsSpan(start, count), _model.IsConditional, binarize);
-                var loss = objective.Compute(_model, batch, _noise, _step++);
+                var batch = BatchLoader.Load(train, _order.AsSpan(start, count), _model.IsConditional, binarize);
+                var loss = objective.Compute(_model, batch, _noise, _step);
+                if (!float.IsFinite(loss.Total.Item())) throw Diverged(epoch, loss, null, lr);
                 Optimizer.ZeroGrad();
                 loss.Total.Backward();
+                float norm = Options.ClipGradNorm is float max ? GradientClipping.ClipNorm(parameters, max) : TensorPrimitives.Norm(parameters.Gradients);
+                if (!float.IsFinite(norm)) throw Diverged(epoch, loss, norm, lr);
+                _norms[_step % NormHistory] = norm;
                 Optimizer.Step();
+                _step++;
                 totals.Add(loss, count);
             }
+            _epochStep = s + 1;
             progress?.Invoke(s + 1, steps, totals.RunningLoss);
+            if (s + 1 < steps && stop?.Invoke() == true)
+            {
+                _partialSeconds += sw.Elapsed.TotalSeconds;
+                return null;
+            }
         }
-        double seconds = sw.Elapsed.TotalSeconds;
+        double seconds = _partialSeconds + sw.Elapsed.TotalSeconds;
         var result = totals.Result();
+        _order = null;
+        _partial = null;
+        _epochStep = 0;
+        _partialSeconds = 0;
+        _epochsCompleted = epoch;
         var testSummary = test is null ? null : LossEvaluation.Evaluate(_model, test, Options.Binarize, Options.Seed);
         return new EpochReport(epoch, result.Loss, result.Terms, testSummary, seconds, n / seconds, lr);
+    }
+
+    private void BeginEpoch(int n, TrainingObjective objective)
+    {
+        _shuffleAtEpochStart = _shuffle.State;
+        _order = new int[n];
+        for (int i = 0; i < n; i++) _order[i] = i;
+        _shuffle.Shuffle(_order.AsSpan());
+        _partial = new LossSummary.Accumulator(objective.TermNames(_model));
+        _epochStep = 0;
+        _partialSeconds = 0;
+    }
+
+    /// <summary>Where training stands, for a checkpoint (with the model's weights and <see cref="Optimizer"/>'s state).</summary>
+    public TrainerState CaptureState()
+    {
+        var (loss, terms, count) = _partial?.Sums ?? (0, [], 0);
+        return new TrainerState(_step, _epochsCompleted, _epochStep, _order is null ? null : _shuffleAtEpochStart,
+            _shuffle.State, _binarize.State, _noise.State, loss, terms, count, _partialSeconds);
+    }
+
+    /// <summary>Continues from <paramref name="state"/>; the epoch in progress (if any) is over <paramref name="train"/>, which must be the data set it started on.</summary>
+    /// <exception cref="InvalidDataException">The state does not fit this trainer or data set.</exception>
+    public void RestoreState(TrainerState state, IDataset train)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Step < 0 || state.EpochsCompleted < 0 || state.EpochStep < 0 || state.EpochStep > StepsPerEpoch(train.Count))
+            throw new InvalidDataException($"Trainer state: step {state.Step}, epoch {state.EpochsCompleted}, epoch step {state.EpochStep} do not fit {train.Count} examples in batches of {Options.BatchSize}.");
+        _step = state.Step;
+        _epochsCompleted = state.EpochsCompleted;
+        _order = null;
+        _partial = null;
+        if (state.ShuffleAtEpochStart is RandomState atStart)
+        {
+            _shuffle.State = atStart;
+            BeginEpoch(train.Count, Objective(train.Count));   // the same order as the epoch drew
+            _partial!.Restore(state.PartialLoss, state.PartialTerms, state.PartialCount);
+            _epochStep = state.EpochStep;
+            _partialSeconds = state.PartialSeconds;
+        }
+        _shuffle.State = state.Shuffle;
+        _binarize.State = state.Binarize;
+        _noise.State = state.Noise;
+    }
+
+    // The diagnosis of a non-finite loss (norm null) or gradient, before the optimiser has touched the weights.
+    private TrainingDivergedException Diverged(int epoch, ModelLoss loss, float? norm, float lr)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string what;
+        if (norm is null)
+        {
+            var bad = loss.Terms.FirstOrDefault(t => !float.IsFinite(t.Value.Item()));
+            what = bad.Name is null ? $"the loss is {loss.Total.Item().ToString(inv)} (its terms are finite)" : $"the loss term '{bad.Name}' is {bad.Value.Item().ToString(inv)}";
+        }
+        else
+        {
+            var first = _model.Parameters().Entries.FirstOrDefault(e => e.Tensor.Grad is { } g && g.ToArray().Any(v => !float.IsFinite(v)));
+            what = first.Name is null ? $"the gradient norm is {norm.Value.ToString(inv)}" : $"the gradient of '{first.Name}' is not finite (norm {norm.Value.ToString(inv)})";
+        }
+        int known = (int)Math.Min(_step, NormHistory);
+        var history = Enumerable.Range(0, known).Select(i => _norms[(_step - known + i) % NormHistory].ToString("G4", inv));
+        string clip = Options.ClipGradNorm is null ? " or clip gradients (--clip-grad 10)" : "";
+        return new TrainingDivergedException(
+            $"training diverged at step {_step} (epoch {epoch}): {what}. The weights are those before this step. " +
+            $"Learning rate {lr.ToString(inv)}; gradient norms of the last {known} steps: {(known == 0 ? "none" : string.Join(", ", history))}. " +
+            $"Try a lower learning rate (--lr {(lr / 10).ToString(inv)}){clip}.", _step, epoch);
     }
 }

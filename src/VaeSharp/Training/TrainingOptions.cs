@@ -28,6 +28,9 @@ public sealed record TrainingOptions
     /// <summary>The learning rate over the epochs.</summary>
     public LrScheduleKind LrSchedule { get; init; } = LrScheduleKind.Constant;
 
+    /// <summary>Clip the gradients to this total L2 norm before each step (PyTorch's clip_grad_norm_); null for no clipping.</summary>
+    public float? ClipGradNorm { get; init; }
+
     /// <summary>Seed for shuffling and noise.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -48,6 +51,7 @@ public sealed record TrainingOptions
         if (!Enum.IsDefined(Binarize)) throw new ArgumentException($"binarize {Binarize}: expected none or dynamic.");
         if (!(AdamEpsilon > 0f) || !float.IsFinite(AdamEpsilon)) throw new ArgumentException($"adam_epsilon {AdamEpsilon}: expected a positive number.");
         if (!Enum.IsDefined(LrSchedule)) throw new ArgumentException($"lr_schedule {LrSchedule}: expected constant, iwae or cosine.");
+        if (ClipGradNorm is float clip && !(clip > 0f && float.IsFinite(clip))) throw new ArgumentException($"clip_grad_norm {clip}: expected a positive number (or none).");
         if (Objective is null) throw new ArgumentException("objective: missing.");
         Objective.Validate();
     }

@@ -59,3 +59,35 @@ public class RandomGeneratorTests
         Assert.InRange(withinOne, 0.679, 0.686);
     }
 }
+
+public class RandomStateTests
+{
+    [Theory]
+    [InlineData(0, 0)]   // fresh
+    [InlineData(1, 0)]   // mid-block
+    [InlineData(4, 0)]   // block boundary
+    [InlineData(3, 1)]   // mid-block with a spare normal waiting
+    [InlineData(6, 3)]
+    public void State_RestoredIntoAFreshGenerator_ContinuesTheSameSequence(int words, int normals)
+    {
+        var a = new VaeSharp.Engine.Random.RandomGenerator(42, stream: 3);
+        for (int i = 0; i < words; i++) a.NextUInt32();
+        for (int i = 0; i < normals; i++) a.NextNormal();
+        var b = new VaeSharp.Engine.Random.RandomGenerator(42, stream: 3) { State = a.State };
+        var expected = new float[3000];
+        var actual = new float[3000];
+        a.FillNormal(expected);   // long enough for the parallel path when it can take it
+        b.FillNormal(actual);
+        Assert.Equal(expected, actual);
+        Assert.Equal(a.NextUInt32(), b.NextUInt32());
+        Assert.Equal(a.NextNormal(), b.NextNormal());
+    }
+
+    [Fact]
+    public void State_RefusesImpossiblePositions()
+    {
+        var g = new VaeSharp.Engine.Random.RandomGenerator(1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => g.State = new VaeSharp.Engine.Random.RandomState(0, 2, false, 0f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => g.State = new VaeSharp.Engine.Random.RandomState(5, 7, false, 0f));
+    }
+}

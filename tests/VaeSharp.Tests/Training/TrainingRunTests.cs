@@ -21,7 +21,7 @@ public class TrainingRunTests
             var run = TrainingRun.Start(folder, config, data, data, options);
             Assert.StartsWith("Training a VAE on synthetic: 64 train / 64 test examples", run.Header);
             Assert.StartsWith("Loss = −L_3", run.ObjectiveDescription);
-            var first = run.RunEpoch();
+            var first = run.RunEpoch()!;
             Assert.Equal(1, RunFolder.ReadConfig(Path.Combine(folder, "config.json")).EpochsCompleted);
             Assert.Contains("  −ELBO ", first.Format(2));
             Assert.Contains("  Reconstruction Loss ", first.Format(2));

@@ -1,0 +1,8 @@
+namespace VaeSharp.Engine.Random;
+
+/// <summary>The position of a <see cref="RandomGenerator"/> in its sequence.</summary>
+/// <param name="Counter">The next Philox block to draw.</param>
+/// <param name="Used">How many of the current block's four words are used (4: none left).</param>
+/// <param name="HasSpare">Whether the second normal of a Box–Muller pair is waiting.</param>
+/// <param name="SpareNormal">That value.</param>
+public readonly record struct RandomState(ulong Counter, int Used, bool HasSpare, float SpareNormal);

@@ -1,0 +1,122 @@
+using VaeSharp.Data;
+using VaeSharp.Models;
+using VaeSharp.Training;
+
+namespace VaeSharp.Tests.Training;
+
+public class ResumeTests
+{
+    private static string Folder() => Path.Combine(Path.GetTempPath(), "vaesharp-resume-" + Guid.NewGuid().ToString("N"));
+
+    private static byte[] Weights(LatentVariableModel model) =>
+        [.. model.StateDict().SelectMany(e => e.Tensor.ToArray()).SelectMany(BitConverter.GetBytes)];
+
+    [Theory]
+    [InlineData(3)]    // mid-epoch
+    [InlineData(8)]    // at an epoch boundary (8 steps per epoch)
+    public void TrainerState_CapturedMidRun_ContinuesInAFreshTrainer_ToTheSameBits(int stopAfter)
+    {
+        var data = TestData.TwoPrototypes(256);
+        var options = new TrainingOptions { BatchSize = 32, Binarize = Binarization.Dynamic, Epochs = 3 };
+        var straight = new Trainer(new Vae(TestData.SmallVae()), options);
+        var expected = new List<double>();
+        for (int e = 1; e <= 3; e++) expected.Add(straight.TrainEpoch(e, data, data).TestLoss);
+
+        var first = new Trainer(new Vae(TestData.SmallVae()), options);
+        int steps = 0;
+        var report = first.ContinueEpoch(1, data, data, stop: () => ++steps >= stopAfter);
+        var actual = new List<double>();
+        if (report is not null) actual.Add(report.TestLoss);
+        var state = first.CaptureState();
+        var optimizerState = first.Optimizer.StateDict();
+
+        var model = new Vae(TestData.SmallVae(seed: 99));   // other initial weights: everything must come from the state
+        foreach (var ((_, to), (_, from)) in model.StateDict().Zip(first.Model.StateDict())) from.Data.CopyTo(to.Data);
+        var second = new Trainer(model, options);
+        second.Optimizer.LoadState(optimizerState);
+        second.RestoreState(state, data);
+        for (int e = first.EpochsCompleted + 1; e <= 3; e++) actual.Add(second.TrainEpoch(e, data, data).TestLoss);
+        Assert.Equal(expected, actual);
+        Assert.Equal(Weights(straight.Model), Weights(second.Model));
+    }
+
+    [Fact]
+    public void StoppedRun_ResumesFromItsCheckpoint_ToTheSameBits_AndSecondWriterIsRefused()
+    {
+        var data = TestData.TwoPrototypes(256);
+        var (config, options) = new TrainingRequest { Epochs = 3, BatchSize = 32, Conditional = true, LatentDim = 2 }.Resolve(data, "synthetic");
+        string straightFolder = Folder(), stoppedFolder = Folder();
+        try
+        {
+            using (var straight = TrainingRun.Start(straightFolder, config, data, data, options)) straight.RunToEnd();
+            using (var run = TrainingRun.Start(stoppedFolder, config, data, data, options))
+            {
+                Assert.Contains("already open for training", Assert.Throws<IOException>(() => TrainingRun.Start(stoppedFolder, config, data, data, options)).Message);
+                int steps = 0;
+                void StopAtStep11(int step, int total, double loss) { if (++steps == 11) run.RequestStop(); }
+                Assert.NotNull(run.RunEpoch(StopAtStep11));   // epoch 1: 8 steps
+                Assert.Null(run.RunEpoch(StopAtStep11));      // epoch 2 stops after its third step
+                Assert.True(run.Interrupted);
+                Assert.Contains("vae train --resume", run.StopReason);
+            }
+            using (var resumed = TrainingRun.Resume(stoppedFolder, data, data, options))
+            {
+                Assert.StartsWith("Resuming after 11 steps (in epoch 2)", resumed.Header);
+                resumed.RunToEnd();
+            }
+            Assert.Equal(File.ReadAllBytes(Path.Combine(straightFolder, "model.safetensors")), File.ReadAllBytes(Path.Combine(stoppedFolder, "model.safetensors")));
+            static IEnumerable<string> Losses(string folder) => File.ReadLines(Path.Combine(folder, "metrics.csv")).Select(l => string.Join(',', l.Split(',')[..7]));
+            Assert.Equal(Losses(straightFolder), Losses(stoppedFolder));
+            Assert.False(File.Exists(Path.Combine(stoppedFolder, ".lock")));
+        }
+        finally
+        {
+            Directory.Delete(straightFolder, recursive: true);
+            Directory.Delete(stoppedFolder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void StaleLock_OfAProcessThatIsGone_IsTakenOver()
+    {
+        var data = TestData.TwoPrototypes(64);
+        var (config, options) = new TrainingRequest { Epochs = 1, BatchSize = 32 }.Resolve(data, "synthetic");
+        string folder = Folder();
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ".lock"), "2147483600");   // no such process
+        try
+        {
+            using var run = TrainingRun.Start(folder, config, data, data, options);
+            Assert.Equal(Environment.ProcessId.ToString(), File.ReadAllText(Path.Combine(folder, ".lock")));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public void NonFiniteLoss_StopsTheStepBeforeTheOptimiser_WithADiagnosis()
+    {
+        var model = new Vae(TestData.SmallVae());
+        var trainer = new Trainer(model, new TrainingOptions { BatchSize = 32, LearningRate = 1e-2f });
+        var before = Weights(model);
+        foreach (var (name, t) in model.NamedParameters()) if (name == "decoder.1.bias") t.Data[0] = float.NaN;   // poisons the reconstruction term
+        var poisoned = Weights(model);
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.TrainEpoch(1, TestData.TwoPrototypes(64), null));
+        Assert.Equal(0, e.Step);
+        Assert.Contains("'reconstruction' is NaN", e.Message);
+        Assert.Contains("--lr", e.Message);
+        Assert.Equal(poisoned, Weights(model));   // the optimiser did not run
+        Assert.NotEqual(before, poisoned);
+    }
+
+    [Fact]
+    public void DivergingLearningRate_IsCaught_NamingTheStep()
+    {
+        var trainer = new Trainer(new Vae(TestData.SmallVae(hidden: 64)), new TrainingOptions { BatchSize = 16, LearningRate = 1e4f });
+        var e = Assert.Throws<TrainingDivergedException>(() =>
+        {
+            for (int epoch = 1; epoch <= 20; epoch++) trainer.TrainEpoch(epoch, TestData.TwoPrototypes(256), null);
+        });
+        Assert.Contains("diverged at step", e.Message);
+        Assert.Contains("gradient norms of the last", e.Message);
+    }
+}
