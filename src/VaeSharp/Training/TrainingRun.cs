@@ -9,7 +9,8 @@ namespace VaeSharp.Training;
 
 /// <summary>
 /// A training run in a run folder, epoch by epoch: after every epoch the folder holds the current
-/// <c>model.safetensors</c>, <c>metrics.csv</c> (columns from the objective's loss terms), <c>reconstruction_E.png</c>,
+/// <c>model.safetensors</c>, <c>metrics.csv</c> (columns from the objective's loss terms), <c>loss.png</c> (its curves so far),
+/// <c>reconstruction_E.png</c>,
 /// <c>sample_E.png</c> and <c>config.json</c> with the epochs completed, so a run stopped at any point is a usable
 /// run. Front ends (the CLI, the explorer) create one, call <see cref="RunEpoch"/> until <see cref="Finished"/>,
 /// and show what it reports; then <see cref="Complete"/>.
@@ -94,6 +95,7 @@ public sealed class TrainingRun
         _epochs.Add(report);
         Folder.SaveModel(Model);
         Folder.AppendMetrics(report);
+        Folder.SaveLossChart(_epochs, $"{Model.Description} on {Config.Data}: loss per epoch");
         SaveGrids(epoch);
         Folder.SaveConfig(Config with { EpochsCompleted = epoch });
         _trainingSeconds += report.Seconds;
@@ -125,7 +127,8 @@ public sealed class TrainingRun
             written.Add("latent_grid.png");
         }
         var embedding = LatentEmbedding.Compute(Model, Test);
-        PngWriter.Write(Folder.File("latent_scatter.png"), embedding.Plot(title: $"{Test.Name} test set: posterior means E[z|x]"));
+        using (var scatter = embedding.Plot(title: $"{Test.Name} test set: posterior means E[z|x]"))
+            scatter.SavePng(Folder.File("latent_scatter.png"));
         written.Add("latent_scatter.png");
         return written;
     }
