@@ -7,7 +7,8 @@ using VaeSharp.Serialization;
 namespace VaeSharp.Cli.Commands;
 
 // vae embed RUN: the posterior means E_q[z | x] of the run's test set, as a scatter plot of two latent
-// dimensions coloured by label (the Keras VAE example's plot_label_clusters) and optionally as CSV.
+// dimensions coloured by label, with the class names in its legend (the Keras VAE example's
+// plot_label_clusters), and optionally as CSV.
 internal static class EmbedCommand
 {
     public static Command Create(CliConsole console)
@@ -36,8 +37,8 @@ internal static class EmbedCommand
             var embedding = LatentEmbedding.Compute(model, test, p.GetValue(limit));
             string file = p.GetValue(output) ?? Path.Combine(runPath, "latent_scatter.png");
             ImageOutput.EnsureFolder(file);
-            var image = embedding.Plot(xDim, yDim, $"{config.Data} test set: posterior means E[z|x]");
-            Imaging.PngWriter.Write(file, image);
+            using var chart = embedding.Plot(xDim, yDim, $"{config.Data} test set: posterior means E[z|x]");
+            var image = chart.SavePng(file);
             string? csvFile = p.GetValue(csv);
             if (csvFile is not null)
             {

@@ -3,11 +3,13 @@ using System.Globalization;
 using System.Text.Json;
 using VaeSharp.Data;
 using VaeSharp.Evaluation;
+using VaeSharp.Imaging;
 using VaeSharp.Serialization;
 
 namespace VaeSharp.Cli.Commands;
 
-// vae eval RUN: the test-set loss terms per example in nats (deterministic for a given --seed).
+// vae eval RUN: the test-set loss terms per example in nats (deterministic for a given --seed), the latent
+// statistics, and with --plot FILE the KL per latent dimension as a bar chart.
 internal static class EvalCommand
 {
     public static Command Create(CliConsole console)
@@ -21,7 +23,8 @@ internal static class EvalCommand
         var nll = new Option<bool>("--nll") { Description = "Also estimate −log p(x) by importance sampling (log-mean-exp over k samples of q(z|x))." };
         var k = new Option<int>("--k") { Description = "Importance samples per example for --nll.", DefaultValueFactory = _ => 5000 };
         var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file." };
-        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL.") { runArg, dataDir, limit, seed, threads, json, nll, k, output };
+        var plot = new Option<string?>("--plot") { Description = "Also draw the KL per latent dimension as a bar chart (PNG) to this file." };
+        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL.") { runArg, dataDir, limit, seed, threads, json, nll, k, output, plot };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -43,6 +46,14 @@ internal static class EvalCommand
             fields["latent_dim"] = latent.Activity.Length;
             fields["activity"] = latent.Activity;
             fields["kl_per_dimension"] = latent.KlPerDimension;
+            string? plotFile = p.GetValue(plot);
+            if (plotFile is not null)
+            {
+                ImageOutput.EnsureFolder(plotFile);
+                using var chart = Charts.KlPerDimension(latent, $"{config.Data} test set: KL per latent dimension ({latent.ActiveUnits} of {latent.Activity.Length} active)");
+                chart.SavePng(plotFile);
+                fields["plot"] = plotFile;
+            }
             string report = JsonSerializer.Serialize(fields, JsonOut.Options);
             if (p.GetValue(output) is string file)
             {
@@ -60,6 +71,7 @@ internal static class EvalCommand
                 console.Line(string.Create(CultureInfo.InvariantCulture, $"Importance-sampled NLL (k = {is_.Samples}): {is_.Nll:F4} nats  (−ELBO with the same samples: {is_.Elbo:F4})"));
             console.Line($"Active units (Cov_x E[z_u] > {latent.Threshold}): {latent.ActiveUnits} of {latent.Activity.Length}");
             console.Line("KL per dimension: " + string.Join(" ", latent.KlPerDimension.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))));
+            if (plotFile is not null) console.Line($"Wrote the KL per dimension chart to {plotFile}");
             return VaeCli.Ok;
         }));
         return cmd;

@@ -11,17 +11,18 @@ namespace VaeSharp.Applications;
 // Where a data set lands in latent space: the posterior mean E_q[z | x] = μ(x) of every example (no
 // sampling, so deterministic), with the examples' labels — the data behind the Keras VAE example's
 // plot_label_clusters. Encoding runs in batches without gradients, in eval mode, each batch in its own
-// TensorScope. Outputs: a scatter plot of two chosen latent dimensions coloured by label, and a CSV
+// TensorScope. Outputs: a scatter plot of two chosen latent dimensions coloured by label (Charts), and a CSV
 // file "index,label,z0,…,z{L−1}" (label empty for unlabelled data; floats round-trip).
 
 /// <summary>The posterior means of a data set's examples, with their labels; plots and CSV export.</summary>
 public sealed class LatentEmbedding
 {
-    private LatentEmbedding(float[,] means, int[]? labels, int classCount)
+    private LatentEmbedding(float[,] means, int[]? labels, int classCount, IReadOnlyList<string>? classNames)
     {
         Means = means;
         Labels = labels;
         ClassCount = classCount;
+        ClassNames = classNames;
     }
 
     /// <summary>E_q[z | x] per example: Means[i, u] is dimension u of example i.</summary>
@@ -32,6 +33,9 @@ public sealed class LatentEmbedding
 
     /// <summary>Number of label classes of the data set (0 without labels).</summary>
     public int ClassCount { get; }
+
+    /// <summary>The data set's class names by label (<see cref="IDataset.ClassNames"/>), or null.</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
 
     /// <summary>Number of examples.</summary>
     public int Count => Means.GetLength(0);
@@ -62,7 +66,7 @@ public sealed class LatentEmbedding
             if (labels is not null)
                 for (int i = 0; i < batch.Count; i++) labels[start + i] = data.Label(start + i);
         }, batchSize, count);
-        return new LatentEmbedding(means, labels, data.ClassCount);
+        return new LatentEmbedding(means, labels, data.ClassCount, labels is null ? null : data.ClassNames);
     }
 
     /// <summary>Dimension <paramref name="dim"/> of every example's mean, in example order.</summary>
@@ -75,23 +79,18 @@ public sealed class LatentEmbedding
     }
 
     /// <summary>The scatter plot of dimension <paramref name="xDim"/> against <paramref name="yDim"/>, coloured by label,
-    /// with axes labelled z[xDim] and z[yDim] and a legend of the classes (none without labels).</summary>
+    /// with axes labelled z[xDim] and z[yDim] and a legend of the classes by name (none without labels).</summary>
     /// <param name="xDim">The latent dimension on the horizontal axis.</param>
     /// <param name="yDim">The latent dimension on the vertical axis.</param>
     /// <param name="title">Title above the plot, or null.</param>
-    /// <param name="legendTitle">Heading of the legend, or null.</param>
     /// <param name="width">Image width in pixels.</param>
     /// <param name="height">Image height in pixels.</param>
+    /// <returns>The chart, to render or save (<see cref="Chart.SavePng"/>); dispose it when done.</returns>
     /// <exception cref="ArgumentException">The dimensions are not two different latent dimensions.</exception>
-    public Image8 Plot(int xDim = 0, int yDim = 1, string? title = null, string? legendTitle = "label", int width = 960, int height = 800)
+    public Chart Plot(int xDim = 0, int yDim = 1, string? title = null, int width = 960, int height = 800)
     {
         LatentGrid.CheckDims(LatentDim, xDim, yDim);
-        var plot = new ScatterPlot
-        {
-            Width = width, Height = height, Title = title, LegendTitle = Labels is null ? null : legendTitle,
-            XLabel = $"z[{xDim}]", YLabel = $"z[{yDim}]",
-        };
-        return plot.Render(Column(xDim), Column(yDim), Labels ?? []);
+        return Charts.LatentScatter(Column(xDim), Column(yDim), Labels ?? [], ClassNames, title, $"z[{xDim}]", $"z[{yDim}]", width, height);
     }
 
     /// <summary>Writes "index,label,z0,…,z{L−1}", one row per example (label empty without labels), atomically.</summary>

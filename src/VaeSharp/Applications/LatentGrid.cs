@@ -118,7 +118,7 @@ public static class LatentGrid
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var image = Compose(Decode(model, n, range, xDim, yDim, label), n, model.InputShape);
-        PngWriter.Write(path, image);
+        ImageCodec.WritePng(path, image);
         return image;
     }
 

@@ -10,7 +10,15 @@ public sealed class ByteImageDataset : IDataset
     private readonly int _exampleSize;
 
     /// <summary>Wraps <paramref name="pixels"/> holding <paramref name="count"/> examples of shape <paramref name="exampleShape"/>.</summary>
-    public ByteImageDataset(string name, byte[] pixels, int count, int[] exampleShape, int[]? labels = null, int classCount = 0)
+    /// <param name="name">The data set's short name.</param>
+    /// <param name="pixels">count·(example size) bytes, example after example.</param>
+    /// <param name="count">Number of examples.</param>
+    /// <param name="exampleShape">Shape of one example, e.g. [1, 28, 28].</param>
+    /// <param name="labels">One label per example, or null.</param>
+    /// <param name="classCount">Number of classes (at least the largest label + 1).</param>
+    /// <param name="classNames">The name of each class by label, or null.</param>
+    public ByteImageDataset(string name, byte[] pixels, int count, int[] exampleShape, int[]? labels = null, int classCount = 0,
+        IReadOnlyList<string>? classNames = null)
     {
         _exampleSize = exampleShape.Aggregate(1, (a, b) => a * b);
         if (pixels.Length != (long)count * _exampleSize)
@@ -23,6 +31,7 @@ public sealed class ByteImageDataset : IDataset
         ExampleShape = (int[])exampleShape.Clone();
         _labels = labels;
         ClassCount = labels is null ? 0 : Math.Max(classCount, labels.Length == 0 ? 0 : labels.Max() + 1);
+        ClassNames = labels is null ? null : classNames;
     }
 
     /// <inheritdoc />
@@ -36,6 +45,9 @@ public sealed class ByteImageDataset : IDataset
 
     /// <inheritdoc />
     public int ClassCount { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string>? ClassNames { get; }
 
     /// <inheritdoc />
     public void CopyExamples(ReadOnlySpan<int> indices, Span<float> destination)
@@ -60,6 +72,6 @@ public sealed class ByteImageDataset : IDataset
     {
         count = Math.Min(count, Count);
         return new ByteImageDataset(Name, _pixels.AsSpan(0, count * _exampleSize).ToArray(), count, ExampleShape,
-            _labels?.AsSpan(0, count).ToArray(), ClassCount);
+            _labels?.AsSpan(0, count).ToArray(), ClassCount, ClassNames);
     }
 }

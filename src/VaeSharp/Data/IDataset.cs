@@ -2,7 +2,7 @@ namespace VaeSharp.Data;
 
 /// <summary>
 /// A data set as the trainer sees it: a count, the shape of one example, a way to copy a batch of
-/// examples (values in [0, 1] for images) into a span, and optional integer labels.
+/// examples (values in [0, 1] for images) into a span, and optional integer labels with optional class names.
 /// </summary>
 public interface IDataset
 {
@@ -23,4 +23,8 @@ public interface IDataset
 
     /// <summary>The label of example <paramref name="index"/> (requires <see cref="ClassCount"/> &gt; 0).</summary>
     int Label(int index);
+
+    /// <summary>The name of each class by label (Fashion-MNIST: "T-shirt/top", "Trouser", ...), for legends and reports;
+    /// null when the classes have no names but their numbers. A data set that has none need not implement it.</summary>
+    IReadOnlyList<string>? ClassNames => null;
 }

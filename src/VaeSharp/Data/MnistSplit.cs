@@ -45,10 +45,11 @@ public sealed class MnistSplit
 
     /// <summary>This split as a data set of (1, Height, Width) images in [0, 1] with labels (shares the bytes).</summary>
     /// <param name="name">The data set's name.</param>
-    public ByteImageDataset ToDataset(string name)
+    /// <param name="classNames">The names of the ten classes, or null.</param>
+    public ByteImageDataset ToDataset(string name, IReadOnlyList<string>? classNames = null)
     {
         var labels = new int[Count];
         for (int i = 0; i < Count; i++) labels[i] = Labels[i];
-        return new ByteImageDataset(name, Images, Count, [1, Height, Width], labels, classCount: 10);
+        return new ByteImageDataset(name, Images, Count, [1, Height, Width], labels, classCount: 10, classNames);
     }
 }

@@ -99,7 +99,7 @@ public static class ImageGrid
     /// <param name="paddingValue">Intensity of the padding, in [0, 1].</param>
     public static void SavePng(string path, ReadOnlySpan<float> images, int count, int channels, int height, int width, int columns,
         int padding = 2, float paddingValue = 0.5f) =>
-        PngWriter.Write(path, Compose(images, count, channels, height, width, columns, padding, paddingValue));
+        ImageCodec.WritePng(path, Compose(images, count, channels, height, width, columns, padding, paddingValue));
 
     /// <summary>Saves <paramref name="count"/> examples of shape (C, H, W) or (H, W) — a model's example shape — as one PNG grid.</summary>
     /// <param name="path">The PNG file (written atomically; its folder must exist).</param>

@@ -12,7 +12,7 @@ namespace VaeSharp.Serialization;
 
 /// <summary>
 /// A run is a folder (DESIGN.md): <c>config.json</c>, <c>model.safetensors</c> (PyTorch state_dict
-/// names), <c>metrics.csv</c> (one row per epoch) and image grids. Every file is written to a temporary
+/// names), <c>metrics.csv</c> (one row per epoch), <c>loss.png</c> (its curves) and image grids. Every file is written to a temporary
 /// file and renamed, so a crash never leaves half a file. Loading needs only the folder.
 /// </summary>
 public sealed class RunFolder
@@ -23,6 +23,8 @@ public sealed class RunFolder
     public const string ModelFile = "model.safetensors";
     /// <summary>metrics.csv</summary>
     public const string MetricsFile = "metrics.csv";
+    /// <summary>loss.png</summary>
+    public const string LossChartFile = "loss.png";
 
     private readonly List<EpochReport> _metrics = [];
 
@@ -87,6 +89,15 @@ public sealed class RunFolder
     {
         _metrics.Clear();
         _metrics.AddRange(epochs);
+    }
+
+    /// <summary>Writes loss.png: the loss curves of <paramref name="epochs"/> (<see cref="Charts.Loss"/>).</summary>
+    /// <param name="epochs">The epochs so far, at least one.</param>
+    /// <param name="title">The chart's title, or null.</param>
+    public void SaveLossChart(IReadOnlyList<EpochReport> epochs, string? title = null)
+    {
+        using var chart = Charts.Loss(epochs, title);
+        chart.SavePng(File(LossChartFile));
     }
 
     /// <summary>Writes a grid of images (values in [0, 1], NCHW) as PNG.</summary>

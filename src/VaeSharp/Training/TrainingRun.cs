@@ -11,12 +11,12 @@ namespace VaeSharp.Training;
 
 /// <summary>
 /// A training run in a run folder, epoch by epoch: after every epoch the folder holds the current
-/// <c>model.safetensors</c>, <c>metrics.csv</c> (columns from the objective's loss terms), <c>reconstruction_E.png</c>,
-/// <c>sample_E.png</c>, <c>config.json</c> with the epochs completed, and a <see cref="Checkpoint"/> — also every
-/// <see cref="RunOptions.CheckpointMinutes"/> within an epoch and when the run is stopped — from which
-/// <see cref="Resume"/> continues to the same bits. One process at a time owns the folder (a <c>.lock</c> file with its
-/// pid). Front ends create one, call <see cref="RunEpoch"/> until <see cref="Finished"/>, show what it reports, then
-/// <see cref="Complete"/> and dispose it.
+/// <c>model.safetensors</c>, <c>metrics.csv</c> (columns from the objective's loss terms), <c>loss.png</c> (its curves so
+/// far), <c>reconstruction_E.png</c>, <c>sample_E.png</c>, <c>config.json</c> with the epochs completed, and a
+/// <see cref="Checkpoint"/> — also every <see cref="RunOptions.CheckpointMinutes"/> within an epoch and when the run is
+/// stopped — from which <see cref="Resume"/> continues to the same bits. One process at a time owns the folder (a
+/// <c>.lock</c> file with its pid). Front ends create one, call <see cref="RunEpoch"/> until <see cref="Finished"/>, show
+/// what it reports, then <see cref="Complete"/> and dispose it.
 /// </summary>
 public sealed class TrainingRun : IDisposable
 {
@@ -171,6 +171,7 @@ public sealed class TrainingRun : IDisposable
         _trainingSeconds += report.Seconds;
         Folder.SaveModel(Model);
         Folder.AppendMetrics(report);
+        Folder.SaveLossChart(_epochs, $"{Model.Description} on {Config.Data}: loss per epoch");
         SaveGrids(epoch);
         Folder.SaveConfig(Config with { EpochsCompleted = epoch });
         SaveCheckpoint();
@@ -224,7 +225,8 @@ public sealed class TrainingRun : IDisposable
             written.Add("latent_grid.png");
         }
         var embedding = LatentEmbedding.Compute(Model, Test);
-        PngWriter.Write(Folder.File("latent_scatter.png"), embedding.Plot(title: $"{Test.Name} test set: posterior means E[z|x]"));
+        using (var scatter = embedding.Plot(title: $"{Test.Name} test set: posterior means E[z|x]"))
+            scatter.SavePng(Folder.File("latent_scatter.png"));
         written.Add("latent_scatter.png");
         return written;
     }

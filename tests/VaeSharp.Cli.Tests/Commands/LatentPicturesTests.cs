@@ -14,8 +14,8 @@ public sealed class KerasRunFixture
         // Read now: a test below rewrites latent_grid.png with the verb's default --out.
         if (Result.Code == 0)
         {
-            Grid = PngReader.Read(System.IO.Path.Combine(Path, "latent_grid.png"));
-            Scatter = PngReader.Read(System.IO.Path.Combine(Path, "latent_scatter.png"));
+            Grid = ImageCodec.Read(System.IO.Path.Combine(Path, "latent_grid.png"));
+            Scatter = ImageCodec.Read(System.IO.Path.Combine(Path, "latent_scatter.png"));
         }
     }
 
@@ -52,6 +52,10 @@ public sealed class LatentPicturesTests(KerasRunFixture run) : IClassFixture<Ker
         Assert.Equal((840, 840, 1), (grid.Width, grid.Height, grid.Channels));
         var scatter = run.Scatter!;
         Assert.Equal((960, 800, 3), (scatter.Width, scatter.Height, scatter.Channels));
+        // The 200 test digits include every class, so each digit's tab10 colour is in the picture.
+        var colours = new HashSet<(byte, byte, byte)>();
+        for (int i = 0; i < scatter.Pixels.Length; i += 3) colours.Add((scatter.Pixels[i], scatter.Pixels[i + 1], scatter.Pixels[i + 2]));
+        for (int digit = 0; digit < 10; digit++) Assert.Contains(Charts.ClassColor(digit), colours);
     }
 
     [Fact]
@@ -60,7 +64,7 @@ public sealed class LatentPicturesTests(KerasRunFixture run) : IClassFixture<Ker
         string file = Out("grid.png");
         var (code, output, err) = CliRunner.Run("latent-grid", Run, "--n", "5", "--range", "2", "--out", file, "--json");
         Assert.True(code == 0, err);
-        var image = PngReader.Read(file);
+        var image = ImageCodec.Read(file);
         Assert.Equal((140, 140, 1), (image.Width, image.Height, image.Channels));
         using var doc = JsonDocument.Parse(output);
         Assert.Equal(140, doc.RootElement.GetProperty("width").GetInt32());
@@ -69,7 +73,7 @@ public sealed class LatentPicturesTests(KerasRunFixture run) : IClassFixture<Ker
         var (defaultCode, text, defaultErr) = CliRunner.Run("latent-grid", Run, "--n", "3");
         Assert.True(defaultCode == 0, defaultErr);
         Assert.Contains("latent_grid.png", text);
-        Assert.Equal(84, PngReader.Read(Path.Combine(Run, "latent_grid.png")).Width);
+        Assert.Equal(84, ImageCodec.Read(Path.Combine(Run, "latent_grid.png")).Width);
     }
 
     [Fact]
@@ -78,7 +82,7 @@ public sealed class LatentPicturesTests(KerasRunFixture run) : IClassFixture<Ker
         string file = Out("scatter.png"), csv = Out("z.csv");
         var (code, output, err) = CliRunner.Run("embed", Run, "--limit", "150", "--out", file, "--csv", csv, "--json");
         Assert.True(code == 0, err);
-        var image = PngReader.Read(file);
+        var image = ImageCodec.Read(file);
         Assert.Equal((960, 800, 3), (image.Width, image.Height, image.Channels));
         using var doc = JsonDocument.Parse(output);
         Assert.Equal(150, doc.RootElement.GetProperty("examples").GetInt32());

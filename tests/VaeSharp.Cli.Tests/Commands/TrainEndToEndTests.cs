@@ -20,8 +20,10 @@ public class TrainEndToEndTests
         Assert.Contains("Reconstruction Loss", output);
         Assert.Contains("KL Loss", output);
 
-        foreach (var f in new[] { "config.json", "model.safetensors", "metrics.csv", "reconstruction_1.png", "sample_2.png" })
+        foreach (var f in new[] { "config.json", "model.safetensors", "metrics.csv", "loss.png", "reconstruction_1.png", "sample_2.png" })
             Assert.True(File.Exists(Path.Combine(run, f)), $"{f} missing");
+        var loss = ImageCodec.Read(Path.Combine(run, "loss.png"));
+        Assert.Equal((960, 600, 3), (loss.Width, loss.Height, loss.Channels));
         Assert.Empty(Directory.GetFiles(run, "*.tmp")); // atomic writes leave no temporaries
 
         var rows = File.ReadAllLines(Path.Combine(run, "metrics.csv"));
@@ -40,15 +42,22 @@ public class TrainEndToEndTests
         Assert.Equal(evalOut.Trim(), File.ReadAllText(Path.Combine(run, "eval.json")).Trim());
         Assert.InRange(doc.RootElement.GetProperty("active_units").GetInt32(), 1, 20);
 
+        string klChart = Path.Combine(run, "charts", "kl.png");   // the folder is created
+        var (plotCode, plotOut, plotErr) = CliRunner.Run("eval", run, "--limit", "200", "--plot", klChart);
+        Assert.True(plotCode == 0, plotErr);
+        Assert.Contains($"Wrote the KL per dimension chart to {klChart}", plotOut);
+        var kl = ImageCodec.Read(klChart);
+        Assert.Equal((960, 600, 3), (kl.Width, kl.Height, kl.Channels));
+
         var sample = Path.Combine(run, "s.png");
         Assert.Equal(0, CliRunner.Run("sample", run, "--count", "16", "--out", sample).Code);
-        var img = PngReader.Read(sample);
+        var img = ImageCodec.Read(sample);
         Assert.Equal(4 * 28 + 5 * 2, img.Width);
 
         var recon = Path.Combine(run, "r.png");
         var (rc, rOut, rErr) = CliRunner.Run("reconstruct", run, "--count", "6", "--out", recon);
         Assert.True(rc == 0, rErr);
-        Assert.Equal(2 * 28 + 3 * 2, PngReader.Read(recon).Height);
+        Assert.Equal(2 * 28 + 3 * 2, ImageCodec.Read(recon).Height);
         Assert.Contains("pixel MSE", rOut);
     }
 
@@ -61,11 +70,11 @@ public class TrainEndToEndTests
             "--train-limit", "2000", "--test-limit", "200", "--out", run);
         Assert.True(code == 0, err);
         Assert.Contains("fashion-mnist", output);
-        Assert.Equal(10 * 28 + 11 * 2, PngReader.Read(Path.Combine(run, "sample_1.png")).Height); // one row per class
+        Assert.Equal(10 * 28 + 11 * 2, ImageCodec.Read(Path.Combine(run, "sample_1.png")).Height); // one row per class
 
         string grid = Path.Combine(run, "by-label.png");
         Assert.Equal(0, CliRunner.Run("sample", run, "--grid-by-label", "--count", "4", "--out", grid).Code);
-        var img = PngReader.Read(grid);
+        var img = ImageCodec.Read(grid);
         Assert.Equal((4 * 28 + 5 * 2, 10 * 28 + 11 * 2), (img.Width, img.Height));
         Assert.Equal(0, CliRunner.Run("sample", run, "--label", "7", "--count", "9", "--out", Path.Combine(run, "sevens.png")).Code);
 

@@ -12,11 +12,12 @@ namespace VaeSharp.Tests.Applications;
 
 public sealed class LatentEmbeddingTests
 {
-    private static ByteImageDataset Data(int count, bool labelled = true)
+    private static ByteImageDataset Data(int count, bool labelled = true, IReadOnlyList<string>? classNames = null)
     {
         var pixels = new byte[count * 16];
         new System.Random(5).NextBytes(pixels);
-        return new ByteImageDataset("tiny", pixels, count, [1, 4, 4], labelled ? [.. Enumerable.Range(0, count).Select(i => (i * 7) % 4)] : null);
+        return new ByteImageDataset("tiny", pixels, count, [1, 4, 4], labelled ? [.. Enumerable.Range(0, count).Select(i => (i * 7) % 4)] : null,
+            classNames: classNames);
     }
 
     private static LatentVariableModel Model(int latentDim = 3, int classCount = 0) => classCount > 0
@@ -93,16 +94,29 @@ public sealed class LatentEmbeddingTests
     }
 
     [Fact]
-    public void Plot_ChosenDimensions_PlacesEachExampleInItsClassColour()
+    public void Plot_ChosenDimensions_IsTheScatterOfThoseColumns_WithTheDataSetsClassNames()
     {
-        var data = Data(8);
+        var data = Data(8, classNames: ["zero", "one", "two", "three"]);
         var embedding = LatentEmbedding.Compute(Model(), data);
-        var image = embedding.Plot(xDim: 2, yDim: 0, width: 500, height: 400);
+        Assert.Equal(["zero", "one", "two", "three"], embedding.ClassNames);
+        using var chart = embedding.Plot(xDim: 2, yDim: 0, width: 500, height: 400);
+        var image = chart.Render();
         Assert.Equal((500, 400, 3), (image.Width, image.Height, image.Channels));
-        var plot = new ScatterPlot { Width = 500, Height = 400, LegendTitle = "label", XLabel = "z[2]", YLabel = "z[0]" };
-        Assert.Equal(plot.Render(embedding.Column(2), embedding.Column(0), embedding.Labels).Pixels, image.Pixels);
+        Assert.Equal(["zero", "one", "two", "three"], chart.Plot.Legend.GetItems().Select(item => item.LabelText));
+        Assert.Equal(("z[2]", "z[0]"), (chart.Plot.Axes.Bottom.Label.Text, chart.Plot.Axes.Left.Label.Text));
+        using var direct = Charts.LatentScatter(embedding.Column(2), embedding.Column(0), embedding.Labels, data.ClassNames, null, "z[2]", "z[0]", 500, 400);
+        Assert.Equal(direct.Render().Pixels, image.Pixels);
+        var (x, y) = chart.PixelOf(embedding.Means[7, 2], embedding.Means[7, 0]);   // the last example is drawn on top
+        Assert.Equal(Charts.ClassColor(data.Label(7)), (image[x, y, 0], image[x, y, 1], image[x, y, 2]));
         Assert.Throws<ArgumentException>(() => embedding.Plot(1, 1));
         Assert.Throws<ArgumentException>(() => embedding.Plot(0, 3));
+    }
+
+    [Fact]
+    public void Unlabelled_HasNoClassNames_EvenIfTheDataSetHasSome()
+    {
+        var embedding = LatentEmbedding.Compute(Model(), Data(3, labelled: false, classNames: ["a"]));
+        Assert.Null(embedding.ClassNames);
     }
 
     [Fact]

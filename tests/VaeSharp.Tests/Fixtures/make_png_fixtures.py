@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Makes the PNG fixtures for PngReaderTests with an encoder independent of VaeSharp.
+"""Makes the PNG fixtures for ImageCodecTests with an encoder independent of VaeSharp.
 
 Python standard library only (zlib + struct). Run once from this folder; the .png files are
 committed. Each image chooses its row filters explicitly so that all five filter types (None,

@@ -84,7 +84,7 @@ public sealed class ImageGridTests
         try
         {
             ImageGrid.SavePng(path, images, 4, 3, 6, 5, columns: 2);
-            Assert.Equal(ImageGrid.Compose(images, 4, 3, 6, 5, columns: 2).Pixels, PngReader.Read(path).Pixels);
+            Assert.Equal(ImageGrid.Compose(images, 4, 3, 6, 5, columns: 2).Pixels, ImageCodec.Read(path).Pixels);
         }
         finally
         {

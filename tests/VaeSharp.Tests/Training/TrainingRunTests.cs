@@ -1,5 +1,6 @@
 using System.Globalization;
 using VaeSharp.Data;
+using VaeSharp.Imaging;
 using VaeSharp.Objectives;
 using VaeSharp.Serialization;
 using VaeSharp.Training;
@@ -23,10 +24,14 @@ public class TrainingRunTests
             Assert.StartsWith("Loss = −L_3", run.ObjectiveDescription);
             var first = run.RunEpoch()!;
             Assert.Equal(1, RunFolder.ReadConfig(Path.Combine(folder, "config.json")).EpochsCompleted);
+            var lossAfterOne = ImageCodec.Read(Path.Combine(folder, "loss.png"));
+            Assert.Equal((960, 600, 3), (lossAfterOne.Width, lossAfterOne.Height, lossAfterOne.Channels));
             Assert.Contains("  −ELBO ", first.Format(2));
             Assert.Contains("  Reconstruction Loss ", first.Format(2));
             Assert.Empty(run.RunToEnd());
             Assert.True(run.Finished);
+            var lossAfterTwo = ImageCodec.Read(Path.Combine(folder, "loss.png"));
+            Assert.NotEqual(lossAfterOne.Pixels, lossAfterTwo.Pixels);   // redrawn with the second epoch
             Assert.Throws<InvalidOperationException>(() => run.RunEpoch());
 
             var rows = File.ReadAllLines(Path.Combine(folder, "metrics.csv"));
@@ -53,7 +58,7 @@ public class TrainingRunTests
             var run = TrainingRun.Start(folder, config, data, data, options);
             Assert.Contains("conditional VAE (2 classes)", run.Header);
             Assert.Equal(["latent_scatter.png"], run.RunToEnd());   // a conditional model's grid needs a label
-            var sample = VaeSharp.Imaging.PngReader.Read(Path.Combine(folder, "sample_1.png"));
+            var sample = VaeSharp.Imaging.ImageCodec.Read(Path.Combine(folder, "sample_1.png"));
             Assert.Equal(2 * 4 + 3 * 2, sample.Height);   // one row of 10 per class
         }
         finally { Directory.Delete(folder, recursive: true); }
