@@ -27,12 +27,29 @@ internal static class VaeCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) stderr.WriteLine($"error: {e.Message}");
+            foreach (var e in parse.Errors) stderr.WriteLine($"error: {Plain(e.Message)}");
             stderr.WriteLine("Run 'vae --help' (or 'vae <command> --help') for usage.");
             return BadInput;
         }
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
         return parse.Invoke(config);
+    }
+
+    // System.CommandLine names .NET types in its messages ("Cannot parse argument 'abc' for option '--epochs' as expected
+    // type 'System.Int32'."); say it as the other messages do: "--epochs 'abc': expected a whole number."
+    private static string Plain(string message)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(?:System\.Nullable`1\[)?System\.([A-Za-z0-9]+)\]?'\.?$");
+        if (!m.Success) return message;
+        string expected = m.Groups[3].Value switch
+        {
+            "Int32" or "Int64" => "a whole number",
+            "UInt64" or "UInt32" => "a whole number ≥ 0",
+            "Single" or "Double" => "a number",
+            "Boolean" => "true or false",
+            _ => "a value of another kind",
+        };
+        return $"{m.Groups[2].Value} '{m.Groups[1].Value}': expected {expected}.";
     }
 
     /// <summary>Runs a command body, turning exceptions into a message and an exit code.</summary>

@@ -31,6 +31,7 @@ internal static class EmbedCommand
             if (p.GetValue(limit) is int l && l <= 0) throw new UsageException($"--limit {l}: expected a positive integer.");
             string runPath = p.GetValue(runArg)!;
             var (config, model) = RunFolder.Load(runPath);
+            if (p.GetValue(csv) is string csvOut) ImageOutput.EnsureFolder(csvOut);   // both outputs checked before either is written
             var (xDim, yDim) = CommonOptions.ParseDims(p.GetValue(dims)!, model.LatentDim);
             var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
 

@@ -30,6 +30,9 @@ internal static class EvalCommand
             CommonOptions.ApplyThreads(p.GetValue(threads));
             if (p.GetValue(limit) is <= 0) throw new UsageException("--limit: expected a positive integer.");
             string runPath = p.GetValue(runArg)!;
+            // Every output is checked before the evaluation (minutes with --nll) starts.
+            if (p.GetValue(output) is string outFile) ImageOutput.EnsureFolder(outFile);
+            if (p.GetValue(plot) is string plotOut) ImageOutput.EnsureFolder(plotOut);
             var (config, model) = RunFolder.Load(runPath);
             var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
             if (p.GetValue(limit) is int l) test = test.Take(l);

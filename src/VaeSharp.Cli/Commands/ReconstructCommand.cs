@@ -32,6 +32,7 @@ internal static class ReconstructCommand
             var indices = Enumerable.Range(first, n).ToArray();
             var (originals, recon) = Generation.Reconstruct(model, test, indices);
             string file = p.GetValue(output) ?? Path.Combine(runPath, "reconstruction.png");
+            ImageOutput.EnsureFolder(file);
             ImageOutput.SaveGrid(file, Generation.ComparisonRows(originals, recon), 2 * n, model.InputShape, n);
             double mse = Generation.PixelMse(originals, recon);
             if (p.GetValue(json)) console.Line(JsonSerializer.Serialize(new { output = file, count = n, start = first, pixel_mse = mse }, JsonOut.Options));

@@ -8,6 +8,8 @@ namespace VaeSharp.Cli.Commands;
 // vae sample RUN: decodes z ~ N(0, I) into a PNG grid (and optionally JSON with the values' summary).
 internal static class SampleCommand
 {
+    public const int MaxCount = 10_000;
+
     public static Command Create(CliConsole console)
     {
         var runArg = CommonOptions.RunArgument();
@@ -24,12 +26,15 @@ internal static class SampleCommand
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
             int n = p.GetValue(count);
-            CommonOptions.Positive(n, "--count");
+            if (n is < 1 or > MaxCount) throw new UsageException($"--count {n}: expected 1 to {MaxCount:N0} samples (one PNG grid).");
+            if (p.GetValue(label) is int given && p.GetValue(byLabel))
+                throw new UsageException($"--label {given} and --grid-by-label: choose one (one class, or a row per class).");
             int cols = p.GetValue(columns) ?? (int)Math.Ceiling(Math.Sqrt(n));
             CommonOptions.Positive(cols, "--columns");
             string runPath = p.GetValue(runArg)!;
             var (config, model) = RunFolder.Load(runPath);
             string file = p.GetValue(output) ?? Path.Combine(runPath, "samples.png");
+            ImageOutput.EnsureFolder(file);
             if (!model.IsConditional && (p.GetValue(label) is not null || p.GetValue(byLabel)))
                 throw new UsageException($"--label and --grid-by-label need a conditional model; {runPath} was trained without --conditional.");
             if (model.IsConditional && p.GetValue(label) is null && !p.GetValue(byLabel))

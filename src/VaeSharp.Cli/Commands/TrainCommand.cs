@@ -62,13 +62,14 @@ internal static class TrainCommand
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after the epoch during which this much training time has passed (a time budget)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run folder RUN from its last checkpoint, with its own configuration (same bits as an uninterrupted run)." };
         var checkpointMinutes = new Option<double?>("--checkpoint-minutes") { Description = "Also checkpoint within an epoch every M minutes (checkpoints are always written at epoch ends and on Ctrl-C)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Train into a folder that already holds a run, replacing its files (otherwise such a folder is refused)." };
         var clipGrad = new Option<float?>("--clip-grad") { Description = "Clip the gradients' total L2 norm to this value before each step (default: no clipping)." };
 
         var cmd = new Command("train", "Train a model and write a run folder (config.json, model.safetensors, metrics.csv, PNG grids).")
         {
             data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
-            capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad,
+            capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite,
         };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
@@ -123,7 +124,7 @@ internal static class TrainCommand
             var (config, runOptions) = request.Resolve(train, dataName, p.GetValue(preset) is string name ? TrainingPreset.Find(name) : null);
             config = config with { TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit) };
             using var run = TrainingRun.Start(p.GetValue(output) ?? Path.Combine("runs", dataName + "-vae"), config, train, test,
-                runOptions with { CheckpointMinutes = p.GetValue(checkpointMinutes) });
+                runOptions with { CheckpointMinutes = p.GetValue(checkpointMinutes), Overwrite = p.GetValue(overwrite) });
             return Train(console, run, p.GetValue(json));
         }));
         return cmd;
@@ -178,7 +179,7 @@ internal static class TrainCommand
         var written = run.Complete();
         if (json)
         {
-            console.Line(JsonSerializer.Serialize(new { run = run.Folder.Path, family = run.Model.Family, objective = run.ObjectiveDescription, epochs = run.Epochs, files = written }, JsonOut.Options));
+            console.Line(JsonSerializer.Serialize(new { run = run.Folder.Path, family = run.Model.Family, objective = run.ObjectiveDescription, epochs = run.Epochs.Select(JsonOut.Epoch), files = written }, JsonOut.Options));
             return VaeCli.Ok;
         }
         if (written.Count > 0) console.Line($"Wrote {string.Join(" and ", written)} to {run.Folder.Path}");

@@ -3,7 +3,8 @@ namespace VaeSharp.Engine.IO;
 // Writes a file so that readers see either the old file or the complete new one, never a part:
 // the content goes to a temporary file in the same folder (same file system), is flushed to disk,
 // then renamed over the target. On any failure the temporary file is deleted and the target is
-// left untouched. It does not create missing folders.
+// left untouched. It does not create missing folders, and it refuses to replace anything but a regular
+// file (a symbolic link, FIFO, device or folder of that name stays as it is).
 
 /// <summary>Atomic file replacement: write to a temporary file in the same folder, then rename it over the target.</summary>
 public static class AtomicFile
@@ -20,6 +21,7 @@ public static class AtomicFile
         string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"Cannot write '{fullPath}': the folder '{folder}' does not exist.");
+        CheckReplaceable(fullPath);
 
         string temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
@@ -36,6 +38,21 @@ public static class AtomicFile
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>Throws unless <paramref name="path"/> is missing or a regular file (what <see cref="Write"/> may replace).</summary>
+    /// <exception cref="IOException">It is a symbolic link, folder, FIFO or device; the message says which.</exception>
+    public static void CheckReplaceable(string path)
+    {
+        var kind = FileKind.Of(path);
+        if (kind is FileKindResult.Missing or FileKindResult.Regular) return;
+        string what = kind switch
+        {
+            FileKindResult.SymbolicLink => $"a symbolic link (to {new FileInfo(path).LinkTarget})",
+            FileKindResult.Directory => "a folder",
+            _ => "a FIFO, socket or device",
+        };
+        throw new IOException($"'{path}' is {what}, not a regular file; VaeSharp writes files by replacing them and will not replace it.");
     }
 
     private static void TryDelete(string path)

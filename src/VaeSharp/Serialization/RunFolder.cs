@@ -84,6 +84,17 @@ public sealed class RunFolder
         AtomicFile.Write(File(MetricsFile), s => s.Write(bytes));
     }
 
+    /// <summary>Removes a previous run's files (config, model, metrics, loss chart, image grids, checkpoints), so a new run
+    /// leaves none of them behind; other files stay.</summary>
+    public void ClearRun()
+    {
+        string[] patterns = [ConfigFile, ModelFile, MetricsFile, LossChartFile, "reconstruction_*.png", "sample_*.png", "latent_grid.png", "latent_scatter.png"];
+        foreach (var pattern in patterns)
+            foreach (var file in Directory.EnumerateFiles(Path, pattern)) System.IO.File.Delete(file);
+        foreach (var dir in Directory.EnumerateDirectories(Path, Training.Checkpoint.FolderName + "*")) Directory.Delete(dir, recursive: true);
+        _metrics.Clear();
+    }
+
     /// <summary>Takes back the epochs a resumed run had already reported, so metrics.csv goes on from them.</summary>
     public void RestoreMetrics(IEnumerable<EpochReport> epochs)
     {
@@ -114,7 +125,11 @@ public sealed class RunFolder
         if (!Directory.Exists(path)) throw new FileFormatException(path, "run folder not found");
         var config = ReadConfig(System.IO.Path.Combine(path, ConfigFile));
         var model = ModelFamilies.Create(config.Model);
-        ModelIO.Load(model, System.IO.Path.Combine(path, ModelFile));
+        string modelFile = System.IO.Path.Combine(path, ModelFile);
+        ModelIO.Load(model, modelFile);
+        foreach (var (name, tensor) in model.StateDict())
+            if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(tensor.Data)) && tensor.ToArray().Any(v => !float.IsFinite(v)))
+                throw new FileFormatException(modelFile, $"'{name}' holds non-finite values (NaN or ∞): the model diverged in training and cannot be used.");
         return (config, model);
     }
 

@@ -13,6 +13,10 @@ public sealed record RunOptions
     /// checkpoints at epoch ends (and on a stop) only.</summary>
     public double? CheckpointMinutes { get; init; }
 
+    /// <summary>Start in a folder that already holds files, removing the previous run's files (config, model, metrics,
+    /// charts, grids, checkpoint); without it such a folder is refused.</summary>
+    public bool Overwrite { get; init; }
+
     /// <summary>Test examples shown in each epoch's reconstruction grid.</summary>
     public int ReconstructionCount { get; init; } = 8;
 }

@@ -48,10 +48,14 @@ public sealed class TrainingRun : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         options ??= new RunOptions();
         var model = Prepare(config, options, train, test);
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => Path.GetFileName(e) != RunLock.FileName) && !options.Overwrite)
+            throw new IOException($"'{path}' already holds files{(File.Exists(Path.Combine(path, RunFolder.ConfigFile)) ? " (a run)" : "")}: " +
+                "--overwrite replaces that run, --resume continues it, or name another folder with --out.");
         var folder = RunFolder.Create(path);
         var runLock = RunLock.Acquire(folder.Path);
         try
         {
+            if (options.Overwrite) folder.ClearRun();
             var run = new TrainingRun(folder, config, options, train, test, model, runLock);
             folder.SaveConfig(config);
             return run;

@@ -64,7 +64,7 @@ public class ResumeAndDivergenceTests
         string run = Path.Combine(CliRunner.TempDir(), "killed");
         using var child = StartChild([.. Run3Epochs, "--checkpoint-minutes", "0.001", "--out", run]);
         WaitForMidEpochCheckpoint(run, child);
-        var busy = CliRunner.Run([.. Run3Epochs, "--out", run]);   // a second writer while the child trains
+        var busy = CliRunner.Run([.. Run3Epochs, "--out", run, "--overwrite"]);   // a second writer while the child trains
         Assert.Equal(2, busy.Code);
         Assert.Contains("in use", busy.Err);
         child.Kill();
@@ -126,5 +126,100 @@ public class ResumeAndDivergenceTests
         Assert.DoesNotContain("NaN", output);
         Assert.False(File.Exists(Path.Combine(run, "model.safetensors")), "a diverged first epoch must not leave a model behind");
         Assert.False(File.Exists(Path.Combine(run, ".lock")));
+    }
+}
+
+// What a new user hit (issue 15): each case a clear outcome.
+public class NewUserCasesTests
+{
+    private static string TinyRun()
+    {
+        string run = Path.Combine(CliRunner.TempDir(), "tiny");
+        var (code, _, err) = CliRunner.Run("train", "--train-limit", "300", "--test-limit", "50", "--epochs", "2", "--hidden", "16", "--out", run);
+        Assert.True(code == 0, err);
+        return run;
+    }
+
+    [Fact]
+    public void ExistingRunFolder_IsRefused_UnlessOverwrite_WhichClearsTheOldFiles()
+    {
+        string run = TinyRun();
+        var again = CliRunner.Run("train", "--train-limit", "300", "--test-limit", "50", "--epochs", "1", "--hidden", "16", "--out", run);
+        Assert.Equal(2, again.Code);
+        Assert.Contains("--overwrite", again.Err);
+        Assert.True(File.Exists(Path.Combine(run, "sample_2.png")), "a refused run must leave the old one as it was");
+        var (code, _, err) = CliRunner.Run("train", "--train-limit", "300", "--test-limit", "50", "--epochs", "1", "--hidden", "16", "--out", run, "--overwrite");
+        Assert.True(code == 0, err);
+        Assert.False(File.Exists(Path.Combine(run, "sample_2.png")), "the old run's epoch-2 grid must not stay beside the new run");
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(run, "metrics.csv")).Length);
+    }
+
+    [Fact]
+    public void BadData_LeavesNoRunFolderBehind()
+    {
+        string dir = CliRunner.TempDir();
+        string run = Path.Combine(dir, "never");
+        var r = CliRunner.Run("train", "--data-dir", Path.Combine(dir, "no-such-folder"), "--epochs", "1", "--out", run);
+        Assert.Equal(2, r.Code);
+        Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
+    public void UnwritableOutputs_AreRefusedBeforeAnyWork_AndLinksOrFifosAreNotReplaced()
+    {
+        string run = TinyRun();
+        string blocker = Path.Combine(CliRunner.TempDir(), "a-file");
+        File.WriteAllText(blocker, "x");
+        var eval = CliRunner.Run("eval", run, "--nll", "--k", "5000", "--out", Path.Combine(blocker, "eval.json"));
+        Assert.Equal(2, eval.Code);   // refused at once, not after minutes of importance sampling
+        Assert.Contains("a-file", eval.Err);
+        string scatter = Path.Combine(run, "scatter.png");
+        var embed = CliRunner.Run("embed", run, "--out", scatter, "--csv", Path.Combine(blocker, "z.csv"));
+        Assert.Equal(2, embed.Code);
+        Assert.False(File.Exists(scatter), "embed wrote its PNG before finding the CSV folder unwritable");
+
+        string target = Path.Combine(run, "kept.txt");
+        File.WriteAllText(target, "keep me");
+        string link = Path.Combine(run, "link.png");
+        File.CreateSymbolicLink(link, target);
+        var linked = CliRunner.Run("sample", run, "--count", "4", "--out", link);
+        Assert.Equal(2, linked.Code);
+        Assert.Contains("symbolic link", linked.Err);
+        Assert.Equal("keep me", File.ReadAllText(target));
+        string fifo = Path.Combine(run, "fifo.png");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
+        var piped = CliRunner.Run("sample", run, "--count", "4", "--out", fifo);
+        Assert.Equal(2, piped.Code);
+        Assert.Contains("FIFO", piped.Err);
+    }
+
+    [Fact]
+    public void Messages_SayWhatIsExpected_InWords()
+    {
+        var epochs = CliRunner.Run("train", "--epochs", "abc");
+        Assert.Equal(2, epochs.Code);
+        Assert.Contains("--epochs 'abc': expected a whole number", epochs.Err);
+        Assert.DoesNotContain("System.", epochs.Err);
+        Assert.Contains("--seed '-1': expected a whole number ≥ 0", CliRunner.Run("train", "--seed", "-1").Err);
+        Assert.Contains("--hidden '400,,200'", CliRunner.Run("train", "--hidden", "400,,200", "--epochs", "1").Err);
+        string run = TinyRun();
+        var huge = CliRunner.Run("sample", run, "--count", "100000000");
+        Assert.Equal(2, huge.Code);
+        Assert.Contains("--count 100000000: expected 1 to 10,000", huge.Err);
+    }
+
+    [Fact]
+    public void JsonOutput_UsesOneSchema_AcrossVerbs_AndNullForMissingFigures()
+    {
+        string run = Path.Combine(CliRunner.TempDir(), "json");
+        var (code, output, err) = CliRunner.Run("train", "--train-limit", "300", "--test-limit", "50", "--epochs", "1", "--hidden", "16", "--out", run, "--json");
+        Assert.True(code == 0, err);
+        using var train = System.Text.Json.JsonDocument.Parse(output);
+        var epoch = train.RootElement.GetProperty("epochs")[0];
+        foreach (var key in new[] { "epoch", "loss", "reconstruction_loss", "kl_loss", "test_loss", "test_reconstruction_loss", "test_kl_loss", "seconds", "examples_per_second", "learning_rate" })
+            Assert.True(epoch.TryGetProperty(key, out _), $"train --json lacks '{key}'");
+        using var eval = System.Text.Json.JsonDocument.Parse(CliRunner.Run("eval", run, "--json").Out);
+        foreach (var key in new[] { "loss", "reconstruction_loss", "kl_loss" }) Assert.True(eval.RootElement.TryGetProperty(key, out _), $"eval --json lacks '{key}'");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, eval.RootElement.GetProperty("nll").ValueKind);
     }
 }

@@ -115,3 +115,27 @@ public class RunConfigTests
         Assert.Contains(expected, e.Message);
     }
 }
+
+public class NonFiniteModelTests
+{
+    [Fact]
+    public void RunWithNaNWeights_IsRefusedOnLoad_NamingTheTensor()
+    {
+        var data = TestData.TwoPrototypes(64);
+        var (config, options) = new TrainingRequest { Epochs = 1, BatchSize = 32 }.Resolve(data, "synthetic");
+        string folder = Path.Combine(Path.GetTempPath(), "vaesharp-nan-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using (var run = TrainingRun.Start(folder, config, data, data, options))
+            {
+                run.RunToEnd();
+                foreach (var (name, t) in run.Model.NamedParameters()) if (name == "fc_mu.bias") t.Data[1] = float.NaN;
+                run.Folder.SaveModel(run.Model);
+            }
+            var e = Assert.Throws<FileFormatException>(() => RunFolder.Load(folder));
+            Assert.Contains("'fc_mu.bias' holds non-finite values", e.Message);
+            Assert.Contains("model.safetensors", e.Message);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+}

@@ -51,7 +51,9 @@ public class ResumeTests
             using (var straight = TrainingRun.Start(straightFolder, config, data, data, options)) straight.RunToEnd();
             using (var run = TrainingRun.Start(stoppedFolder, config, data, data, options))
             {
-                Assert.Contains("already open for training", Assert.Throws<IOException>(() => TrainingRun.Start(stoppedFolder, config, data, data, options)).Message);
+                Assert.Contains("already holds files", Assert.Throws<IOException>(() => TrainingRun.Start(stoppedFolder, config, data, data, options)).Message);
+                Assert.Contains("already open for training", Assert.Throws<IOException>(() =>
+                    TrainingRun.Start(stoppedFolder, config, data, data, options with { Overwrite = true })).Message);
                 int steps = 0;
                 void StopAtStep11(int step, int total, double loss) { if (++steps == 11) run.RequestStop(); }
                 Assert.NotNull(run.RunEpoch(StopAtStep11));   // epoch 1: 8 steps
