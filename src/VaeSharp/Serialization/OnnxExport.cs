@@ -80,7 +80,8 @@ public static class OnnxExport
         {
             throw new IOException($"Cannot create the output folder '{outFolder}': {e.Message}", e);
         }
-        var result = new OnnxExportResult(Path.Combine(outFolder, EncoderFile), Path.Combine(outFolder, DecoderFile));
+        var result = new OnnxExportResult(Path.Combine(outFolder, EncoderFile), Path.Combine(outFolder, DecoderFile),
+            [.. encoder.Graph.Input.Select(i => i.Name)], [.. decoder.Graph.Input.Select(i => i.Name)]);
         AtomicFile.Write(result.EncoderPath, encoder.WriteTo);
         AtomicFile.Write(result.DecoderPath, decoder.WriteTo);
         return result;
