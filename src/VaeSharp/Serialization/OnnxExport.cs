@@ -5,8 +5,7 @@ using VaeSharp.Engine.IO;
 using VaeSharp.Engine.Nn;
 using VaeSharp.Models;
 using VaeSharp.Networks;
-using VaeSharp.Serialization.Onnx;
-using static VaeSharp.Serialization.Onnx.OnnxGraphBuilder;
+using static VaeSharp.Serialization.OnnxGraphBuilder;
 
 namespace VaeSharp.Serialization;
 

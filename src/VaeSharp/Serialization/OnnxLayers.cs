@@ -1,9 +1,9 @@
 using VaeSharp.Engine.Autograd;
 using VaeSharp.Engine.Nn;
 using VaeSharp.Engine.Tensors;
-using static VaeSharp.Serialization.Onnx.OnnxGraphBuilder;
+using static VaeSharp.Serialization.OnnxGraphBuilder;
 
-namespace VaeSharp.Serialization.Onnx;
+namespace VaeSharp.Serialization;
 
 // Engine layers as ONNX nodes, in inference form (batch norm with its running statistics). Each layer's nodes are named
 // after its state-dict prefix (encoder.0, decoder_conv.2) and its initializers after its entries (encoder.0.weight), so

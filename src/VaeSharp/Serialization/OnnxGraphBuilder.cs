@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Onnx;
 using VaeSharp.Engine.Tensors;
 
-namespace VaeSharp.Serialization.Onnx;
+namespace VaeSharp.Serialization;
 
 // Builds one ONNX graph (the generated types of the OnnxSharp package): typed inputs and outputs with a symbolic batch
 // dimension "N", initializers from engine tensors (float32 little-endian raw data), and nodes whose outputs get unique
