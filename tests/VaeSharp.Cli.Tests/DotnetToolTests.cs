@@ -12,6 +12,16 @@ public sealed class DotnetToolTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     [Fact]
+    public void Version_PrintsThePackageVersion()
+    {
+        // In a child process: in-process, System.CommandLine would report the test host's version.
+        var (code, output, err) = Execute(DotnetExecutable(), [typeof(VaeCli).Assembly.Location, "--version"], []);
+        Assert.True(code == 0, err);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output);
+        Assert.StartsWith(typeof(VaeCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0], output);
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void PackedTool_Installs_AndRunsVersionTrainAndExport()
     {

@@ -168,6 +168,42 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void EngineLayers_WithFusedActivationsAndPlainBatchNorm_MatchTheEngine()
+    {
+        // Paths the networks do not take today: activations fused into Conv2d, ConvTranspose2d and Linear, batch norm
+        // without γ and β, a bias-free layer, and a transposed convolution with output padding 0 and stride 3 ((5 − 1)·3 + 2 = 14).
+        var rng = new RandomGenerator(8);
+        var norm = new Engine.Nn.BatchNorm2d(3, eps: 1e-3f, affine: false);
+        var stack = new Engine.Nn.Sequential(
+            new Engine.Nn.Conv2d(2, 3, 3, rng, stride: 1, padding: 1, activation: Engine.Autograd.Activation.Relu),
+            norm,
+            new Engine.Nn.ConvTranspose2d(3, 2, 2, rng, stride: 3, padding: 0, outputPadding: 0, bias: false, activation: Engine.Autograd.Activation.Tanh),
+            new Engine.Nn.Flatten(),
+            new Engine.Nn.Linear(2 * 14 * 14, 6, rng, activation: Engine.Autograd.Activation.Sigmoid),
+            new Engine.Nn.Unflatten(2, 3));
+        var x = Tensor.Normal(new RandomGenerator(9), 0f, 1f, 50, 2, 5, 5);
+        stack.Train();
+        stack.Forward(x);                       // one training step's statistics into running_mean and running_var
+        stack.Eval();
+        float[] expected;
+        using (Engine.Autograd.GradMode.NoGrad()) expected = stack.Forward(x).ToArray();
+
+        var g = new OnnxGraphBuilder("layers");
+        g.Output("y", OnnxLayers.Emit(g, stack, "stack", g.Input("x", Onnx.TensorProto.Types.DataType.Float, 2, 5, 5)), 2, 3);
+        var proto = new Onnx.ModelProto { IrVersion = OnnxExport.IrVersion, Graph = g.Graph };
+        proto.OpsetImport.Add(new Onnx.OperatorSetIdProto { Domain = "", Version = OnnxExport.Opset });
+        using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(proto));
+        using var input = OrtValue.CreateTensorValueFromMemory(x.ToArray(), [50, 2, 5, 5]);
+        using var options = new OrtRunOptions();
+        using var results = session.Run(options, ["x"], [input], ["y"]);
+        float[] actual = results[0].GetTensorDataAsSpan<float>().ToArray();
+        float d = MaxAbsDifference(expected, actual);
+        output.WriteLine($"fused conv/conv-transpose/linear, plain batch norm: max |difference| {d:E2}");
+        Assert.True(d <= Tolerance, $"differs by {d:E2}");
+        Assert.True(norm.RunningMean!.ToArray().Any(v => MathF.Abs(v) > 1e-3f), "batch norm's running mean did not move");
+    }
+
+    [Fact]
     public void Export_RefusesAFamilyNotBuiltFromTheSharedParts()
     {
         var e = Assert.Throws<NotSupportedException>(() => OnnxExport.Export(new UnsharedModel(), _folder));
