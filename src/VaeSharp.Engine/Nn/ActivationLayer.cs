@@ -8,15 +8,19 @@ public sealed class ActivationLayer : Layer
 {
     private readonly Func<Tensor, Tensor> _fn;
 
-    private ActivationLayer(string name, Func<Tensor, Tensor> fn, Activation? fusable = null)
+    private ActivationLayer(string name, Func<Tensor, Tensor> fn, Activation? fusable = null, float? alpha = null)
     {
         Name = name;
         _fn = fn;
         Fusable = fusable;
+        Alpha = alpha;
     }
 
     /// <summary>Name of the function ("relu", "tanh", ...).</summary>
     public string Name { get; }
+
+    /// <summary>The function's constant: the negative slope of leaky_relu, α of elu; null for the others.</summary>
+    public float? Alpha { get; }
 
     // The same function as a fused activation, for Sequential to hand to the layer before it; null if there is none.
     internal Activation? Fusable { get; }
@@ -24,9 +28,9 @@ public sealed class ActivationLayer : Layer
     /// <summary>max(x, 0).</summary>
     public static ActivationLayer Relu() => new("relu", Ops.Relu, Activation.Relu);
     /// <summary>Leaky ReLU.</summary>
-    public static ActivationLayer LeakyRelu(float slope = 0.01f) => new("leaky_relu", x => Ops.LeakyRelu(x, slope));
+    public static ActivationLayer LeakyRelu(float slope = 0.01f) => new("leaky_relu", x => Ops.LeakyRelu(x, slope), alpha: slope);
     /// <summary>ELU.</summary>
-    public static ActivationLayer Elu(float alpha = 1f) => new("elu", x => Ops.Elu(x, alpha));
+    public static ActivationLayer Elu(float alpha = 1f) => new("elu", x => Ops.Elu(x, alpha), alpha: alpha);
     /// <summary>GELU (exact).</summary>
     public static ActivationLayer Gelu() => new("gelu", Ops.Gelu);
     /// <summary>SiLU / swish.</summary>

@@ -11,6 +11,9 @@ public sealed class Unflatten : Layer
     /// <summary>Creates the layer for per-example shape <paramref name="shape"/>.</summary>
     public Unflatten(params int[] shape) => _shape = (int[])shape.Clone();
 
+    /// <summary>The per-example shape the input is reshaped to.</summary>
+    public IReadOnlyList<int> Shape => _shape;
+
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {

@@ -36,7 +36,7 @@ public sealed record ConditionalVaeConfig : ModelConfig, IKlWeighted
 /// </code>
 /// Generation takes the class: <c>Generate(n, rng, labels)</c>. State dict as the VAE's, with wider first dense layers.
 /// </summary>
-public sealed class ConditionalVae : LatentVariableModel
+public sealed class ConditionalVae : LatentVariableModel, IEncoderDecoderModel
 {
     private readonly Encoder _encoder;
     private readonly GaussianHead _head;
@@ -58,6 +58,10 @@ public sealed class ConditionalVae : LatentVariableModel
 
     /// <inheritdoc />
     public override int ClassCount => Config.ClassCount;
+
+    Encoder IEncoderDecoderModel.Encoder => _encoder;
+    GaussianHead IEncoderDecoderModel.Head => _head;
+    Decoder IEncoderDecoderModel.Decoder => _decoder;
 
     /// <inheritdoc />
     public override Likelihood Likelihood { get; }

@@ -34,7 +34,7 @@ public sealed record VaeConfig : ModelConfig, IKlWeighted
 /// State dict: <c>encoder_conv.{i}</c> (conv), <c>encoder.{i}</c>, <c>fc_mu</c>, <c>fc_logvar</c>, <c>decoder.{i}</c>,
 /// <c>decoder_conv.{i}</c> (conv), <c>likelihood</c>.
 /// </summary>
-public sealed class Vae : LatentVariableModel
+public sealed class Vae : LatentVariableModel, IEncoderDecoderModel
 {
     private readonly Encoder _encoder;
     private readonly GaussianHead _head;
@@ -53,6 +53,10 @@ public sealed class Vae : LatentVariableModel
 
     /// <summary>The configuration the model was built from.</summary>
     public new VaeConfig Config { get; }
+
+    Encoder IEncoderDecoderModel.Encoder => _encoder;
+    GaussianHead IEncoderDecoderModel.Head => _head;
+    Decoder IEncoderDecoderModel.Decoder => _decoder;
 
     /// <inheritdoc />
     public override Likelihood Likelihood { get; }

@@ -34,6 +34,11 @@ public sealed class Decoder : NetworkPart
         }
     }
 
+    // The stacks Forward runs, read by exporters: the dense stack, the conv stack (null for mlp), then a reshape to OutputShape.
+    internal Sequential Dense => _dense;
+    internal Sequential? Conv => _conv;
+    internal IReadOnlyList<int> OutputShape => _outputShape;
+
     /// <inheritdoc />
     public override IEnumerable<(string Name, Module Module)> Modules =>
         _conv is null ? [("decoder", _dense)] : [("decoder", _dense), ("decoder_conv", _conv)];

@@ -27,6 +27,10 @@ public sealed class Encoder : NetworkPart
     /// <summary>Width of h.</summary>
     public int OutputWidth { get; }
 
+    // The stacks Forward runs, read by exporters: the conv stack (ends in Flatten; null for mlp), then the dense stack.
+    internal Sequential? Conv => _conv;
+    internal Sequential Dense => _dense;
+
     /// <inheritdoc />
     public override IEnumerable<(string Name, Module Module)> Modules =>
         _conv is null ? [("encoder", _dense)] : [("encoder_conv", _conv), ("encoder", _dense)];

@@ -17,6 +17,10 @@ public sealed class GaussianHead : NetworkPart
         _logVar = new Linear(inputWidth, latentDim, rng);
     }
 
+    // The two layers, read by exporters.
+    internal Linear Mu => _mu;
+    internal Linear LogVar => _logVar;
+
     /// <inheritdoc />
     public override IEnumerable<(string Name, Module Module)> Modules => [("fc_mu", _mu), ("fc_logvar", _logVar)];
 
