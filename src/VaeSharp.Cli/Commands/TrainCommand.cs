@@ -62,6 +62,7 @@ internal static class TrainCommand
         var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after the epoch during which this much training time has passed (a time budget)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run folder RUN from its last checkpoint, with its own configuration (same bits as an uninterrupted run)." };
         var checkpointMinutes = new Option<double?>("--checkpoint-minutes") { Description = "Also checkpoint within an epoch every M minutes (checkpoints are always written at epoch ends and on Ctrl-C)." };
+        var onNonFinite = CommonOptions.Choice<NonFinitePolicy>("--on-nonfinite", "On a non-finite loss or gradient: stop (default, with a diagnosis), skip-batch, or rollback (to the last checkpoint with the learning rate halved, at most 3 times).");
         var overwrite = new Option<bool>("--overwrite") { Description = "Train into a folder that already holds a run, replacing its files (otherwise such a folder is refused)." };
         var clipGrad = new Option<float?>("--clip-grad") { Description = "Clip the gradients' total L2 norm to this value before each step (default: no clipping)." };
 
@@ -69,7 +70,7 @@ internal static class TrainCommand
         {
             data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
-            capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite,
+            capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite,
         };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
@@ -116,7 +117,7 @@ internal static class TrainCommand
                 Objective = Typed<ObjectiveKind>(objective), IwaeSamples = Given(iwaeK), KlSchedule = Typed<KlScheduleKind>(klSchedule),
                 KlWarmupSteps = Given(klWarmup), KlCycles = Given(klCycles), KlRatio = Given(klRatio), CapacityGamma = Given(capGamma),
                 CapacityMax = Given(capMax), CapacitySteps = Given(capSteps), FreeBits = Given(freeBits), MaxMinutes = p.GetValue(maxMinutes),
-                ClipGradNorm = p.GetValue(clipGrad),
+                ClipGradNorm = p.GetValue(clipGrad), OnNonFinite = Typed<NonFinitePolicy>(onNonFinite),
             };
 
             var (train, test) = LoadData(dataName, p.GetValue(dataDir), p.GetValue(trainLimit), p.GetValue(testLimit));
@@ -159,6 +160,7 @@ internal static class TrainCommand
             signalExit = context.Signal == PosixSignal.SIGTERM ? 143 : 130;
             run.RequestStop();
         }
+        if (!json) run.Notice += console.Line;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
@@ -175,6 +177,8 @@ internal static class TrainCommand
             console.Error($"error: {e.Message}");
             return VaeCli.RuntimeError;
         }
+        if (!json && run.Trainer.SkippedBatches > 0)
+            console.Line($"Skipped {run.Trainer.SkippedBatches} batches whose loss or gradient was not finite (--on-nonfinite skip-batch).");
         if (run.Interrupted) return signalExit == 0 ? 130 : signalExit;
         var written = run.Complete();
         if (json)

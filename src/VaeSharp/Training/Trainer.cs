@@ -35,6 +35,9 @@ public sealed class Trainer
     private RandomState _shuffleAtEpochStart;
     private LossSummary.Accumulator? _partial;
     private double _partialSeconds;
+    private float _lrScale = 1f;
+    private int _rollbacks;
+    private long _skipped;
 
     /// <summary>Prepares training of <paramref name="model"/> with <paramref name="options"/>.</summary>
     public Trainer(LatentVariableModel model, TrainingOptions options)
@@ -77,8 +80,26 @@ public sealed class Trainer
     /// <summary>Steps in an epoch over <paramref name="trainCount"/> examples.</summary>
     public int StepsPerEpoch(int trainCount) => (trainCount + Options.BatchSize - 1) / Options.BatchSize;
 
-    /// <summary>The learning rate of epoch <paramref name="epoch"/> (1-based).</summary>
-    public float LearningRateAt(int epoch) => _lr.LearningRate(epoch - 1);
+    /// <summary>The learning rate of epoch <paramref name="epoch"/> (1-based): the schedule's, times <see cref="LearningRateScale"/>.</summary>
+    public float LearningRateAt(int epoch) => _lrScale == 1f ? _lr.LearningRate(epoch - 1) : _lr.LearningRate(epoch - 1) * _lrScale;
+
+    /// <summary>The factor on the schedule's learning rate: 1, halved by each rollback.</summary>
+    public float LearningRateScale => _lrScale;
+
+    /// <summary>Rollbacks taken so far (<see cref="NonFinitePolicy.Rollback"/>).</summary>
+    public int Rollbacks => _rollbacks;
+
+    /// <summary>Batches skipped so far for a non-finite loss or gradient (<see cref="NonFinitePolicy.SkipBatch"/>).</summary>
+    public long SkippedBatches => _skipped;
+
+    /// <summary>After a rollback to a checkpoint: halve the learning rate and count it.</summary>
+    /// <exception cref="InvalidOperationException">No rollbacks are left.</exception>
+    public void HalveLearningRateForRollback()
+    {
+        if (_rollbacks >= Options.MaxRollbacks) throw new InvalidOperationException($"All {Options.MaxRollbacks} rollbacks are used.");
+        _rollbacks++;
+        _lrScale *= 0.5f;
+    }
 
     /// <summary>Runs the next epoch (or the rest of the one in progress) over <paramref name="train"/>, then evaluates on <paramref name="test"/> (if given).</summary>
     /// <param name="epoch">The epoch number (1-based): the one after the last completed.</param>
@@ -116,15 +137,30 @@ public sealed class Trainer
             {
                 var batch = BatchLoader.Load(train, _order.AsSpan(start, count), _model.IsConditional, binarize);
                 var loss = objective.Compute(_model, batch, _noise, _step);
-                if (!float.IsFinite(loss.Total.Item())) throw Diverged(epoch, loss, null, lr);
-                Optimizer.ZeroGrad();
-                loss.Total.Backward();
-                float norm = Options.ClipGradNorm is float max ? GradientClipping.ClipNorm(parameters, max) : TensorPrimitives.Norm(parameters.Gradients);
-                if (!float.IsFinite(norm)) throw Diverged(epoch, loss, norm, lr);
-                _norms[_step % NormHistory] = norm;
-                Optimizer.Step();
+                bool finite = float.IsFinite(loss.Total.Item());
+                if (!finite && Options.OnNonFinite != NonFinitePolicy.SkipBatch) throw Diverged(epoch, loss, null, lr);
+                float norm = float.NaN;
+                if (finite)
+                {
+                    Optimizer.ZeroGrad();
+                    loss.Total.Backward();
+                    norm = Options.ClipGradNorm is float max ? GradientClipping.ClipNorm(parameters, max) : TensorPrimitives.Norm(parameters.Gradients);
+                    finite = float.IsFinite(norm);
+                    if (!finite && Options.OnNonFinite != NonFinitePolicy.SkipBatch) throw Diverged(epoch, loss, norm, lr);
+                }
+                if (finite)
+                {
+                    _norms[_step % NormHistory] = norm;
+                    Optimizer.Step();
+                    totals.Add(loss, count);
+                }
+                else
+                {
+                    // skip-batch: no update and nothing added to the epoch's figures; the step still counts, so the
+                    // schedules and the noise streams go on as they would.
+                    _skipped++;
+                }
                 _step++;
-                totals.Add(loss, count);
             }
             _epochStep = s + 1;
             progress?.Invoke(s + 1, steps, totals.RunningLoss);
@@ -161,7 +197,7 @@ public sealed class Trainer
     {
         var (loss, terms, count) = _partial?.Sums ?? (0, [], 0);
         return new TrainerState(_step, _epochsCompleted, _epochStep, _order is null ? null : _shuffleAtEpochStart,
-            _shuffle.State, _binarize.State, _noise.State, loss, terms, count, _partialSeconds);
+            _shuffle.State, _binarize.State, _noise.State, loss, terms, count, _partialSeconds, _lrScale, _rollbacks, _skipped);
     }
 
     /// <summary>Continues from <paramref name="state"/>; the epoch in progress (if any) is over <paramref name="train"/>, which must be the data set it started on.</summary>
@@ -171,8 +207,13 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(state);
         if (state.Step < 0 || state.EpochsCompleted < 0 || state.EpochStep < 0 || state.EpochStep > StepsPerEpoch(train.Count))
             throw new InvalidDataException($"Trainer state: step {state.Step}, epoch {state.EpochsCompleted}, epoch step {state.EpochStep} do not fit {train.Count} examples in batches of {Options.BatchSize}.");
+        if (!(state.LearningRateScale > 0f && state.LearningRateScale <= 1f) || state.Rollbacks < 0 || state.SkippedBatches < 0)
+            throw new InvalidDataException($"Trainer state: learning-rate scale {state.LearningRateScale}, {state.Rollbacks} rollbacks, {state.SkippedBatches} skipped batches are out of range.");
         _step = state.Step;
         _epochsCompleted = state.EpochsCompleted;
+        _lrScale = state.LearningRateScale;
+        _rollbacks = state.Rollbacks;
+        _skipped = state.SkippedBatches;
         _order = null;
         _partial = null;
         if (state.ShuffleAtEpochStart is RandomState atStart)

@@ -17,6 +17,10 @@ namespace VaeSharp.Training;
 /// <param name="PartialTerms">The epoch in progress: each term's sum of value × batch size so far.</param>
 /// <param name="PartialCount">The epoch in progress: examples so far.</param>
 /// <param name="PartialSeconds">The epoch in progress: training seconds so far.</param>
+/// <param name="LearningRateScale">The factor on the schedule's learning rate (halved by each rollback).</param>
+/// <param name="Rollbacks">Rollbacks taken so far.</param>
+/// <param name="SkippedBatches">Batches skipped for a non-finite loss or gradient so far.</param>
 public sealed record TrainerState(long Step, int EpochsCompleted, int EpochStep, RandomState? ShuffleAtEpochStart,
     RandomState Shuffle, RandomState Binarize, RandomState Noise,
-    double PartialLoss, double[] PartialTerms, int PartialCount, double PartialSeconds);
+    double PartialLoss, double[] PartialTerms, int PartialCount, double PartialSeconds,
+    float LearningRateScale = 1f, int Rollbacks = 0, long SkippedBatches = 0);

@@ -31,6 +31,12 @@ public sealed record TrainingOptions
     /// <summary>Clip the gradients to this total L2 norm before each step (PyTorch's clip_grad_norm_); null for no clipping.</summary>
     public float? ClipGradNorm { get; init; }
 
+    /// <summary>What to do when a step's loss or gradient is not finite.</summary>
+    public NonFinitePolicy OnNonFinite { get; init; } = NonFinitePolicy.Stop;
+
+    /// <summary>With <see cref="NonFinitePolicy.Rollback"/>: how many times at most to go back before stopping.</summary>
+    public int MaxRollbacks { get; init; } = 3;
+
     /// <summary>Seed for shuffling and noise.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -52,6 +58,8 @@ public sealed record TrainingOptions
         if (!(AdamEpsilon > 0f) || !float.IsFinite(AdamEpsilon)) throw new ArgumentException($"adam_epsilon {AdamEpsilon}: expected a positive number.");
         if (!Enum.IsDefined(LrSchedule)) throw new ArgumentException($"lr_schedule {LrSchedule}: expected constant, iwae or cosine.");
         if (ClipGradNorm is float clip && !(clip > 0f && float.IsFinite(clip))) throw new ArgumentException($"clip_grad_norm {clip}: expected a positive number (or none).");
+        if (!Enum.IsDefined(OnNonFinite)) throw new ArgumentException($"on_non_finite {OnNonFinite}: expected stop, skip-batch or rollback.");
+        if (MaxRollbacks < 0) throw new ArgumentException($"max_rollbacks {MaxRollbacks}: expected an integer ≥ 0.");
         if (Objective is null) throw new ArgumentException("objective: missing.");
         Objective.Validate();
     }

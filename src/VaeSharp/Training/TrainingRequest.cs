@@ -74,6 +74,8 @@ public sealed record TrainingRequest
     public float? FreeBits { get; init; }
     /// <summary>Stop after the epoch during which this much training time has passed.</summary>
     public double? MaxMinutes { get; init; }
+    /// <summary>What to do on a non-finite loss or gradient.</summary>
+    public NonFinitePolicy? OnNonFinite { get; init; }
     /// <summary>Clip gradients to this total L2 norm.</summary>
     public float? ClipGradNorm { get; init; }
     /// <summary>After training, write the latent grid and the test set's scatter plot (as the Keras example does).</summary>
@@ -92,7 +94,7 @@ public sealed record TrainingRequest
         IwaeSamples = IwaeSamples ?? defaults.IwaeSamples, KlSchedule = KlSchedule ?? defaults.KlSchedule, KlWarmupSteps = KlWarmupSteps ?? defaults.KlWarmupSteps,
         KlCycles = KlCycles ?? defaults.KlCycles, KlRatio = KlRatio ?? defaults.KlRatio, CapacityGamma = CapacityGamma ?? defaults.CapacityGamma,
         CapacityMax = CapacityMax ?? defaults.CapacityMax, CapacitySteps = CapacitySteps ?? defaults.CapacitySteps, FreeBits = FreeBits ?? defaults.FreeBits,
-        MaxMinutes = MaxMinutes ?? defaults.MaxMinutes, LatentPictures = LatentPictures ?? defaults.LatentPictures, ClipGradNorm = ClipGradNorm ?? defaults.ClipGradNorm,
+        MaxMinutes = MaxMinutes ?? defaults.MaxMinutes, LatentPictures = LatentPictures ?? defaults.LatentPictures, ClipGradNorm = ClipGradNorm ?? defaults.ClipGradNorm, OnNonFinite = OnNonFinite ?? defaults.OnNonFinite,
     };
 
     /// <summary>The built-in defaults (the PyTorch example's), for every setting that does not depend on the data or
@@ -137,7 +139,7 @@ public sealed record TrainingRequest
         var training = new TrainingOptions
         {
             Epochs = r.Epochs!.Value, BatchSize = batchSize, LearningRate = r.LearningRate!.Value, AdamEpsilon = r.AdamEpsilon!.Value,
-            Binarize = r.Binarize!.Value, Objective = objective, LrSchedule = r.LrSchedule!.Value, Seed = seed, ClipGradNorm = r.ClipGradNorm,
+            Binarize = r.Binarize!.Value, Objective = objective, LrSchedule = r.LrSchedule!.Value, Seed = seed, ClipGradNorm = r.ClipGradNorm, OnNonFinite = r.OnNonFinite ?? NonFinitePolicy.Stop,
         };
         model.Validate();
         training.Validate();

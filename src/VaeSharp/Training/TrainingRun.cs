@@ -58,6 +58,7 @@ public sealed class TrainingRun : IDisposable
             if (options.Overwrite) folder.ClearRun();
             var run = new TrainingRun(folder, config, options, train, test, model, runLock);
             folder.SaveConfig(config);
+            run.SaveCheckpoint();   // step 0: a run killed in its first epoch resumes, and a rollback has somewhere to go
             return run;
         }
         catch
@@ -164,7 +165,21 @@ public sealed class TrainingRun : IDisposable
     {
         if (Finished) throw new InvalidOperationException("The run has finished.");
         int epoch = _epochs.Count + 1;
-        var report = Trainer.ContinueEpoch(epoch, Train, Test, StepHook, progress);
+        EpochReport? report;
+        while (true)
+        {
+            try
+            {
+                report = Trainer.ContinueEpoch(epoch, Train, Test, StepHook, progress);
+                break;
+            }
+            catch (TrainingDivergedException e) when (Config.Training.OnNonFinite == NonFinitePolicy.Rollback
+                && Trainer.Rollbacks < Config.Training.MaxRollbacks && Checkpoint.Find(Folder.Path) is string checkpoint)
+            {
+                RollBack(checkpoint, e);
+                epoch = _epochs.Count + 1;
+            }
+        }
         if (report is null)
         {
             SaveCheckpoint();
@@ -184,6 +199,25 @@ public sealed class TrainingRun : IDisposable
                 $"Time budget of {limit} minutes reached after epoch {epoch} ({_trainingSeconds / 60:F1} min of training); stopping.");
         else if (_stopRequested && epoch < Config.Training.Epochs) Interrupt(epoch + 1);
         return report;
+    }
+
+    /// <summary>Messages about what the run did on its own (a rollback); the CLI prints them.</summary>
+    public event Action<string>? Notice;
+
+    // Back to the last checkpoint with the learning rate halved (NonFinitePolicy.Rollback).
+    private void RollBack(string checkpoint, TrainingDivergedException cause)
+    {
+        int taken = Trainer.Rollbacks;
+        float scale = Trainer.LearningRateScale;
+        var state = Checkpoint.Load(checkpoint, Model, Trainer.Optimizer);
+        Trainer.RestoreState(state.Trainer with { Rollbacks = taken, LearningRateScale = scale }, Train);
+        Trainer.HalveLearningRateForRollback();
+        _epochs.Clear();
+        _epochs.AddRange(state.Epochs);
+        _trainingSeconds = state.TrainingSeconds;
+        Folder.RestoreMetrics(state.Epochs);
+        Notice?.Invoke(string.Create(CultureInfo.InvariantCulture,
+            $"Rollback {Trainer.Rollbacks} of {Config.Training.MaxRollbacks}: back to the checkpoint after {Trainer.Step} steps with the learning rate × {Trainer.LearningRateScale} ({cause.Message})"));
     }
 
     private void Interrupt(int epoch)

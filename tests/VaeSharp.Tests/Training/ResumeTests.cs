@@ -122,3 +122,61 @@ public class ResumeTests
         Assert.Contains("gradient norms of the last", e.Message);
     }
 }
+
+public class NonFinitePolicyTests
+{
+    // Two-prototype data with one example's pixels NaN: the batch holding it has a NaN loss.
+    private sealed class PoisonedData(int poisoned) : IDataset
+    {
+        private readonly ByteImageDataset _inner = TestData.TwoPrototypes(128);
+        public string Name => "poisoned";
+        public int Count => _inner.Count;
+        public int[] ExampleShape => _inner.ExampleShape;
+        public int ClassCount => _inner.ClassCount;
+        public int Label(int index) => _inner.Label(index);
+        public void CopyExamples(ReadOnlySpan<int> indices, Span<float> destination)
+        {
+            _inner.CopyExamples(indices, destination);
+            for (int i = 0; i < indices.Length; i++)
+                if (indices[i] == poisoned) destination.Slice(i * 16, 16).Fill(float.NaN);
+        }
+    }
+
+    [Fact]
+    public void SkipBatch_SkipsOnlyTheBadBatch_AndCountsIt()
+    {
+        var data = new PoisonedData(poisoned: 5);
+        var trainer = new Trainer(new Vae(TestData.SmallVae()), new TrainingOptions { BatchSize = 32, OnNonFinite = NonFinitePolicy.SkipBatch });
+        var first = trainer.TrainEpoch(1, data, null);
+        var second = trainer.TrainEpoch(2, data, null);
+        Assert.Equal(2, trainer.SkippedBatches);   // one batch of four per epoch
+        Assert.True(double.IsFinite(first.Loss) && double.IsFinite(second.Loss));
+        Assert.Equal(8, trainer.Step);             // skipped steps still count
+        Assert.All(trainer.Model.StateDict(), e => Assert.All(e.Tensor.ToArray(), v => Assert.True(float.IsFinite(v))));
+        var stopping = new Trainer(new Vae(TestData.SmallVae()), new TrainingOptions { BatchSize = 32 });
+        Assert.Throws<TrainingDivergedException>(() => stopping.TrainEpoch(1, data, null));
+    }
+
+    [Fact]
+    public void Rollback_ReturnsToTheLastCheckpoint_WithTheLearningRateHalved_ThenStops()
+    {
+        var data = TestData.TwoPrototypes(256);
+        var (config, options) = new TrainingRequest
+        {
+            Epochs = 2, BatchSize = 16, LearningRate = 1e4f, Hidden = [64], OnNonFinite = NonFinitePolicy.Rollback,
+        }.Resolve(data, "synthetic");
+        string folder = Path.Combine(Path.GetTempPath(), "vaesharp-rollback-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var run = TrainingRun.Start(folder, config, data, data, options);
+            var notices = new List<string>();
+            run.Notice += notices.Add;
+            Assert.Throws<TrainingDivergedException>(() => run.RunToEnd());   // lr 1e4 · 2⁻³ still diverges
+            Assert.Equal(3, notices.Count);
+            Assert.StartsWith("Rollback 1 of 3: back to the checkpoint after 0 steps with the learning rate × 0.5", notices[0]);
+            Assert.Equal(0.125f, run.Trainer.LearningRateScale);
+            Assert.Equal(3, run.Trainer.Rollbacks);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+}
