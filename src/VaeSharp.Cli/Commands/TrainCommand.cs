@@ -63,6 +63,7 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the run folder RUN from its last checkpoint, with its own configuration (same bits as an uninterrupted run)." };
         var checkpointMinutes = new Option<double?>("--checkpoint-minutes") { Description = "Also checkpoint within an epoch every M minutes (checkpoints are always written at epoch ends and on Ctrl-C)." };
         var onNonFinite = CommonOptions.Choice<NonFinitePolicy>("--on-nonfinite", "On a non-finite loss or gradient: stop (default, with a diagnosis), skip-batch, or rollback (to the last checkpoint with the learning rate halved, at most 3 times).");
+        var maxRollbacks = new Option<int>("--max-rollbacks") { Description = "With --on-nonfinite rollback: how many times at most (default 3)." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Train into a folder that already holds a run, replacing its files (otherwise such a folder is refused)." };
         var clipGrad = new Option<float?>("--clip-grad") { Description = "Clip the gradients' total L2 norm to this value before each step (default: no clipping)." };
 
@@ -70,7 +71,7 @@ internal static class TrainCommand
         {
             data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
-            capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite,
+            capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
         };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
@@ -117,7 +118,7 @@ internal static class TrainCommand
                 Objective = Typed<ObjectiveKind>(objective), IwaeSamples = Given(iwaeK), KlSchedule = Typed<KlScheduleKind>(klSchedule),
                 KlWarmupSteps = Given(klWarmup), KlCycles = Given(klCycles), KlRatio = Given(klRatio), CapacityGamma = Given(capGamma),
                 CapacityMax = Given(capMax), CapacitySteps = Given(capSteps), FreeBits = Given(freeBits), MaxMinutes = p.GetValue(maxMinutes),
-                ClipGradNorm = p.GetValue(clipGrad), OnNonFinite = Typed<NonFinitePolicy>(onNonFinite),
+                ClipGradNorm = p.GetValue(clipGrad), OnNonFinite = Typed<NonFinitePolicy>(onNonFinite), MaxRollbacks = Given(maxRollbacks),
             };
 
             var (train, test) = LoadData(dataName, p.GetValue(dataDir), p.GetValue(trainLimit), p.GetValue(testLimit));
@@ -175,6 +176,13 @@ internal static class TrainCommand
         catch (TrainingDivergedException e)
         {
             console.Error($"error: {e.Message}");
+            return VaeCli.RuntimeError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The inputs were fine when the run started: a failed write (a full disk, a folder made read-only) is a runtime error.
+            console.Error($"error: writing the run folder failed: {e.Message} The files written before stay as they were; " +
+                          $"once the cause is fixed, 'vae train --resume {run.Folder.Path}' continues from the last checkpoint.");
             return VaeCli.RuntimeError;
         }
         if (!json && run.Trainer.SkippedBatches > 0)

@@ -76,6 +76,8 @@ public sealed record TrainingRequest
     public double? MaxMinutes { get; init; }
     /// <summary>What to do on a non-finite loss or gradient.</summary>
     public NonFinitePolicy? OnNonFinite { get; init; }
+    /// <summary>Rollbacks allowed with <see cref="NonFinitePolicy.Rollback"/>.</summary>
+    public int? MaxRollbacks { get; init; }
     /// <summary>Clip gradients to this total L2 norm.</summary>
     public float? ClipGradNorm { get; init; }
     /// <summary>After training, write the latent grid and the test set's scatter plot (as the Keras example does).</summary>
@@ -94,7 +96,7 @@ public sealed record TrainingRequest
         IwaeSamples = IwaeSamples ?? defaults.IwaeSamples, KlSchedule = KlSchedule ?? defaults.KlSchedule, KlWarmupSteps = KlWarmupSteps ?? defaults.KlWarmupSteps,
         KlCycles = KlCycles ?? defaults.KlCycles, KlRatio = KlRatio ?? defaults.KlRatio, CapacityGamma = CapacityGamma ?? defaults.CapacityGamma,
         CapacityMax = CapacityMax ?? defaults.CapacityMax, CapacitySteps = CapacitySteps ?? defaults.CapacitySteps, FreeBits = FreeBits ?? defaults.FreeBits,
-        MaxMinutes = MaxMinutes ?? defaults.MaxMinutes, LatentPictures = LatentPictures ?? defaults.LatentPictures, ClipGradNorm = ClipGradNorm ?? defaults.ClipGradNorm, OnNonFinite = OnNonFinite ?? defaults.OnNonFinite,
+        MaxMinutes = MaxMinutes ?? defaults.MaxMinutes, LatentPictures = LatentPictures ?? defaults.LatentPictures, ClipGradNorm = ClipGradNorm ?? defaults.ClipGradNorm, OnNonFinite = OnNonFinite ?? defaults.OnNonFinite, MaxRollbacks = MaxRollbacks ?? defaults.MaxRollbacks,
     };
 
     /// <summary>The built-in defaults (the PyTorch example's), for every setting that does not depend on the data or
@@ -139,7 +141,7 @@ public sealed record TrainingRequest
         var training = new TrainingOptions
         {
             Epochs = r.Epochs!.Value, BatchSize = batchSize, LearningRate = r.LearningRate!.Value, AdamEpsilon = r.AdamEpsilon!.Value,
-            Binarize = r.Binarize!.Value, Objective = objective, LrSchedule = r.LrSchedule!.Value, Seed = seed, ClipGradNorm = r.ClipGradNorm, OnNonFinite = r.OnNonFinite ?? NonFinitePolicy.Stop,
+            Binarize = r.Binarize!.Value, Objective = objective, LrSchedule = r.LrSchedule!.Value, Seed = seed, ClipGradNorm = r.ClipGradNorm, OnNonFinite = r.OnNonFinite ?? NonFinitePolicy.Stop, MaxRollbacks = r.MaxRollbacks ?? 3,
         };
         model.Validate();
         training.Validate();
