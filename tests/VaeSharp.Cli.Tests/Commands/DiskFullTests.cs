@@ -33,7 +33,14 @@ public class DiskFullTests
             Assert.True(File.Exists(Path.Combine(run, "checkpoint", "state.json")), "the last complete checkpoint is gone");
             Assert.False(Directory.EnumerateFiles(run, "*.tmp", SearchOption.TopDirectoryOnly).Any(), "a temporary file was left beside the run's files");
 
-            Assert.Equal(0, Sh("mount", $"-o remount,size=8m {mountPoint}"));
+            // Read-only (root ignores permission bits, so the file system itself is made read-only): a clear error, exit 1 or 2.
+            Assert.Equal(0, Sh("mount", $"-o remount,ro {mountPoint}"));
+            var readOnly = CliRunner.Run("train", "--resume", run);
+            Assert.NotEqual(0, readOnly.Code);
+            Assert.Contains("Read-only file system", readOnly.Err);
+            Assert.True(File.Exists(Path.Combine(run, "checkpoint", "state.json")));
+
+            Assert.Equal(0, Sh("mount", $"-o remount,rw,size=8m {mountPoint}"));
             var resumed = CliRunner.Run("train", "--resume", run);
             Assert.True(resumed.Code == 0, resumed.Err);
 
