@@ -1,9 +1,7 @@
 using System.Globalization;
 using VaeSharp.Data;
 using VaeSharp.Distributions;
-using VaeSharp.Engine.Random;
 using VaeSharp.Engine.Tensors;
-using VaeSharp.Networks;
 using VaeSharp.Objectives;
 
 namespace VaeSharp.Models;
@@ -36,22 +34,10 @@ public sealed record ConditionalVaeConfig : ModelConfig, IKlWeighted
 /// </code>
 /// Generation takes the class: <c>Generate(n, rng, labels)</c>. State dict as the VAE's, with wider first dense layers.
 /// </summary>
-public sealed class ConditionalVae : LatentVariableModel, IEncoderDecoderModel
+public sealed class ConditionalVae : GaussianVae
 {
-    private readonly Encoder _encoder;
-    private readonly GaussianHead _head;
-    private readonly Decoder _decoder;
-
     /// <summary>Builds the model described by <paramref name="config"/>, initial weights from its seed.</summary>
-    public ConditionalVae(ConditionalVaeConfig config) : base(config)
-    {
-        Config = config;
-        var rng = RngStreams.Create(config.Seed, RngStream.Weights);
-        _encoder = Register(new Encoder(config.Network, config.InputShape, config.ClassCount, rng));
-        _head = Register(new GaussianHead(_encoder.OutputWidth, config.LatentDim, rng));
-        _decoder = Register(new Decoder(config.Network, config.LatentDim, config.ClassCount, config.InputShape, rng));
-        Likelihood = RegisterModule("likelihood", Likelihood.Create(config.Likelihood, config.GaussianStd));
-    }
+    public ConditionalVae(ConditionalVaeConfig config) : base(config, conditionWidth: config.ClassCount) => Config = config;
 
     /// <summary>The configuration the model was built from.</summary>
     public new ConditionalVaeConfig Config { get; }
@@ -59,29 +45,15 @@ public sealed class ConditionalVae : LatentVariableModel, IEncoderDecoderModel
     /// <inheritdoc />
     public override int ClassCount => Config.ClassCount;
 
-    Encoder IEncoderDecoderModel.Encoder => _encoder;
-    GaussianHead IEncoderDecoderModel.Head => _head;
-    Decoder IEncoderDecoderModel.Decoder => _decoder;
-
-    /// <inheritdoc />
-    public override Likelihood Likelihood { get; }
-
-    /// <inheritdoc />
-    public override Prior Prior => StandardNormal.Instance;
-
     /// <inheritdoc />
     public override string Description => string.Create(CultureInfo.InvariantCulture,
         $"conditional {(Config.Beta == 1f ? "VAE" : $"β-VAE (β = {Config.Beta})")} ({Config.ClassCount} classes)");
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> LossTermNames => Elbo.TermNames;
+    public override DiagonalGaussian Encode(Batch batch) => EncodeWith(batch.X, Conditioning.OneHot(batch.Labels, ClassCount, batch.Count));
 
     /// <inheritdoc />
-    public override DiagonalGaussian Encode(Batch batch) =>
-        _head.Forward(_encoder.Forward(batch.X, Conditioning.OneHot(batch.Labels, ClassCount, batch.Count)));
-
-    /// <inheritdoc />
-    public override Tensor Decode(Tensor z, int[]? labels = null) => _decoder.Forward(z, Conditioning.OneHot(labels, ClassCount, z.Shape[0]));
+    public override Tensor Decode(Tensor z, int[]? labels = null) => DecodeWith(z, Conditioning.OneHot(labels, ClassCount, z.Shape[0]));
 
     /// <inheritdoc />
     public override ModelLoss Loss(Batch batch, LossContext context) => Elbo.Compute(this, batch, context, Config.Beta);

@@ -1,9 +1,7 @@
 using System.Globalization;
 using VaeSharp.Data;
 using VaeSharp.Distributions;
-using VaeSharp.Engine.Random;
 using VaeSharp.Engine.Tensors;
-using VaeSharp.Networks;
 using VaeSharp.Objectives;
 
 namespace VaeSharp.Models;
@@ -34,50 +32,25 @@ public sealed record VaeConfig : ModelConfig, IKlWeighted
 /// State dict: <c>encoder_conv.{i}</c> (conv), <c>encoder.{i}</c>, <c>fc_mu</c>, <c>fc_logvar</c>, <c>decoder.{i}</c>,
 /// <c>decoder_conv.{i}</c> (conv), <c>likelihood</c>.
 /// </summary>
-public sealed class Vae : LatentVariableModel, IEncoderDecoderModel
+public sealed class Vae : GaussianVae
 {
-    private readonly Encoder _encoder;
-    private readonly GaussianHead _head;
-    private readonly Decoder _decoder;
-
     /// <summary>Builds the model described by <paramref name="config"/>, initial weights from its seed.</summary>
-    public Vae(VaeConfig config) : base(config)
-    {
-        Config = config;
-        var rng = RngStreams.Create(config.Seed, RngStream.Weights);
-        _encoder = Register(new Encoder(config.Network, config.InputShape, conditionWidth: 0, rng));
-        _head = Register(new GaussianHead(_encoder.OutputWidth, config.LatentDim, rng));
-        _decoder = Register(new Decoder(config.Network, config.LatentDim, conditionWidth: 0, config.InputShape, rng));
-        Likelihood = RegisterModule("likelihood", Likelihood.Create(config.Likelihood, config.GaussianStd));
-    }
+    public Vae(VaeConfig config) : base(config, conditionWidth: 0) => Config = config;
 
     /// <summary>The configuration the model was built from.</summary>
     public new VaeConfig Config { get; }
-
-    Encoder IEncoderDecoderModel.Encoder => _encoder;
-    GaussianHead IEncoderDecoderModel.Head => _head;
-    Decoder IEncoderDecoderModel.Decoder => _decoder;
-
-    /// <inheritdoc />
-    public override Likelihood Likelihood { get; }
-
-    /// <inheritdoc />
-    public override Prior Prior => StandardNormal.Instance;
 
     /// <inheritdoc />
     public override string Description => Config.Beta == 1f ? "VAE" : string.Create(CultureInfo.InvariantCulture, $"β-VAE (β = {Config.Beta})");
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> LossTermNames => Elbo.TermNames;
-
-    /// <inheritdoc />
-    public override DiagonalGaussian Encode(Batch batch) => _head.Forward(_encoder.Forward(batch.X));
+    public override DiagonalGaussian Encode(Batch batch) => EncodeWith(batch.X, null);
 
     /// <inheritdoc />
     public override Tensor Decode(Tensor z, int[]? labels = null)
     {
         RejectLabels(labels);
-        return _decoder.Forward(z);
+        return DecodeWith(z, null);
     }
 
     /// <inheritdoc />
