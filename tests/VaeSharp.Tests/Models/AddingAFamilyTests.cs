@@ -44,7 +44,7 @@ public class AddingAFamilyTests
             """;
         var options = ScriptOptions.Default
             .AddReferences(typeof(Vae).Assembly, typeof(Engine.Tensors.Tensor).Assembly, typeof(AddingAFamilyTests).Assembly)
-            .AddImports("System", "System.Collections.Generic");
+            .AddImports("System", "System.Collections.Generic", "VaeSharp.Networks");
         var state = await CSharpScript.RunAsync(script, options);
 
         var model = (LatentVariableModel)state.GetVariable("model").Value;
