@@ -78,7 +78,7 @@ public class InferenceGuardTests
         // Sampling and reconstruction run in eval mode: a conv model's running statistics do not move.
         var model = new Vae(new VaeConfig
         {
-            InputShape = [1, 8, 8], LatentDim = 2, Network = new Networks.NetworkConfig { Body = Networks.NetworkBody.Conv, Channels = [2], Hidden = [4], BatchNorm = true },
+            InputShape = [1, 8, 8], LatentDim = 2, Network = new VaeSharp.Networks.NetworkConfig { Body = VaeSharp.Networks.NetworkBody.Conv, Channels = [2], Hidden = [4], BatchNorm = true },
         });
         var data = new ByteImageDataset("img", Enumerable.Range(0, 4 * 64).Select(i => (byte)(i * 37)).ToArray(), 4, [1, 8, 8]);
         new VaeSharp.Training.Trainer(model, new VaeSharp.Training.TrainingOptions { BatchSize = 2 }).TrainEpoch(1, data, null);
