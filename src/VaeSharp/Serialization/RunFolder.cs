@@ -151,8 +151,7 @@ public sealed class RunFolder
         if (config is null) throw new FileFormatException(file, "empty configuration");
         try
         {
-            config.Model.Validate();
-            config.Training.Validate();
+            config.Validate();
         }
         catch (ArgumentException e)
         {

@@ -197,8 +197,14 @@ internal sealed class FuzzResult(string loader, ulong seed)
         text.Append(inv, $"  {_reasons.Count} distinct refusals; the most common:").AppendLine();
         foreach (var (reason, count) in _reasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Take(12))
             text.Append(inv, $"    {count,5}  {reason}").AppendLine();
-        foreach (var f in Failures.Take(10))
-            text.Append(inv, $"  FAILURE #{f.Index} [{f.Kind}] {f.Mutation}: {f.Detail}").AppendLine();
+        // Failures grouped by kind and first line (exception type and message without values), one example each.
+        foreach (var group in Failures.GroupBy(f => f.Kind + " " + Variable.Replace(f.Detail.Split('\n')[0], "…")).Take(20))
+        {
+            var f = group.First();
+            string where = f.Detail.Split('\n').Skip(1).FirstOrDefault(l => l.Contains(" in /", StringComparison.Ordinal))?.Trim() ?? "";
+            text.Append(inv, $"  FAILURE ×{group.Count()} [{f.Kind}] e.g. #{f.Index} {f.Mutation}: {f.Detail.Split('\n')[0]}").AppendLine();
+            if (where.Length > 0) text.Append("      ").Append(where).AppendLine();
+        }
         return text.ToString();
     }
 
