@@ -169,8 +169,16 @@ public sealed class Trainer
     public void RestoreState(TrainerState state, IDataset train)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.Step < 0 || state.EpochsCompleted < 0 || state.EpochStep < 0 || state.EpochStep > StepsPerEpoch(train.Count))
-            throw new InvalidDataException($"Trainer state: step {state.Step}, epoch {state.EpochsCompleted}, epoch step {state.EpochStep} do not fit {train.Count} examples in batches of {Options.BatchSize}.");
+        // Every step is one batch of the same data: the counters agree with each other and with the data set.
+        int steps = StepsPerEpoch(train.Count);
+        bool inProgress = state.ShuffleAtEpochStart is not null;
+        if (state.Step < 0 || state.EpochsCompleted < 0 || state.EpochStep < 0 || state.EpochStep > steps
+            || state.Step != (long)state.EpochsCompleted * steps + state.EpochStep
+            || (!inProgress && (state.EpochStep != 0 || state.PartialCount != 0))
+            || (inProgress && state.PartialCount != Math.Min((long)state.EpochStep * Options.BatchSize, train.Count)))
+            throw new InvalidDataException($"Trainer state: step {state.Step}, epoch {state.EpochsCompleted}, epoch step {state.EpochStep}, {state.PartialCount} examples in the epoch so far do not fit {train.Count} examples in batches of {Options.BatchSize}.");
+        if (!state.Shuffle.IsValid() || !state.Binarize.IsValid() || !state.Noise.IsValid() || state.ShuffleAtEpochStart?.IsValid() == false)
+            throw new InvalidDataException("Trainer state: a random stream is in a position no generator can be in.");
         _step = state.Step;
         _epochsCompleted = state.EpochsCompleted;
         _order = null;

@@ -198,7 +198,7 @@ internal sealed class FuzzResult(string loader, ulong seed)
         foreach (var (reason, count) in _reasons.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Take(12))
             text.Append(inv, $"    {count,5}  {reason}").AppendLine();
         // Failures grouped by kind and first line (exception type and message without values), one example each.
-        foreach (var group in Failures.GroupBy(f => f.Kind + " " + Variable.Replace(f.Detail.Split('\n')[0], "…")).Take(20))
+        foreach (var group in FailureGroups())
         {
             var f = group.First();
             string where = f.Detail.Split('\n').Skip(1).FirstOrDefault(l => l.Contains(" in /", StringComparison.Ordinal))?.Trim() ?? "";
@@ -208,6 +208,10 @@ internal sealed class FuzzResult(string loader, ulong seed)
         return text.ToString();
     }
 
+    // Failures grouped by kind and first line of the detail with the values taken out, at most 20 groups.
+    private IEnumerable<IGrouping<string, FuzzFailure>> FailureGroups() =>
+        Failures.GroupBy(f => f.Kind + " " + Variable.Replace(f.Detail.Split('\n')[0], "…")).Take(20);
+
     /// <summary>Prints the report, keeps failing inputs for a fixture, and asserts a clean run of exactly <paramref name="promised"/> inputs.</summary>
     public void AssertClean(ITestOutputHelper output, int promised)
     {
@@ -216,7 +220,7 @@ internal sealed class FuzzResult(string loader, ulong seed)
         {
             string folder = Path.Combine(Path.GetTempPath(), "vaesharp-fuzz-failures", Loader);
             Directory.CreateDirectory(folder);
-            foreach (var f in Failures.Take(20)) File.WriteAllBytes(Path.Combine(folder, $"{f.Index}.bin"), f.Bytes);
+            foreach (var f in FailureGroups().Select(g => g.First())) File.WriteAllBytes(Path.Combine(folder, $"{f.Index}.bin"), f.Bytes);
             output.WriteLine($"  failing inputs written to {folder}");
         }
         Assert.True(Failures.Count == 0, Report());
