@@ -30,7 +30,7 @@ internal sealed class JsonMutator(RandomGenerator rng)
     private static readonly string[] RawValues =
     [
         "null", "true", "false", "\"\"", "\"x\"", "\"3\"", "{}", "[]", "[1]", "[[1]]", "{\"a\":1}", "[null]", "[\"a\",\"b\"]",
-        "\"\\ud800\"", "\"\\u0000\"", "\"\\n\"", "\"F32\"", "\"vae\"", "\"cvae\"", "\"mlp\"", "\"conv\"", "\"relu\"",
+        "\"\\ud800\"", "\"\\u0000\"", "\"\\n\"", "\"F32\"", "\"F16\"", "\"BF16\"", "\"F64\"", "\"I32\"", "\"U8\"", "\"BOOL\"", "\"vae\"", "\"cvae\"", "\"mlp\"", "\"conv\"", "\"relu\"",
         "\"bernoulli\"", "\"gaussian-learned\"", "\"elbo\"", "\"iwae\"", "\"dynamic\"",
     ];
 

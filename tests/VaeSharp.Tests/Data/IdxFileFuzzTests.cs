@@ -30,6 +30,15 @@ public sealed class IdxFileFuzzTests(ITestOutputHelper output)
             foreach (var (m, b) in ByteMutator.BoundaryTruncations(s)) yield return new FuzzInput(index++, m, b);
             foreach (var (m, b) in ByteMutator.IntFieldSweep(s)) yield return new FuzzInput(index++, m, b);
         }
+        // Every element type the format defines (and a few it does not), in every seed, plain and gzipped.
+        foreach (var s in plain)
+            for (byte type = 0x07; type <= 0x0F; type++)
+            {
+                var b = (byte[])s.Bytes.Clone();
+                b[2] = type;
+                yield return new FuzzInput(index++, $"{s.Name}: type := 0x{type:X2}", b);
+                yield return new FuzzInput(index++, $"{s.Name}: type := 0x{type:X2}, then gzipped", IdxBytes.Gzip(b));
+            }
         while (index < InputCount)
         {
             int pick = rng.NextInt(plain.Count);
