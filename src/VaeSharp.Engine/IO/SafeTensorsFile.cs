@@ -14,7 +14,8 @@ namespace VaeSharp.Engine.IO;
 //   rest      the data section; offsets are relative to its start; little-endian, row-major
 // Only F32 is accepted. The reader treats the file as hostile: every number in the header is
 // checked (against the file length, the shape, the other tensors) before anything is allocated
-// or read, so a bad file gives a SafeTensorsFormatException naming the file and the problem,
+// or read, and every string is checked to be text (JSON can escape half a surrogate pair), so a
+// bad file gives a SafeTensorsFormatException naming the file and the problem,
 // never an out-of-range read or a huge allocation. Like the reference implementation it demands
 // that the tensors cover the data section exactly: no overlaps, no holes, no trailing bytes.
 // The writer sorts tensors by name (ordinal), lays their data out in that order, puts
@@ -169,6 +170,7 @@ public static class SafeTensorsFile
         {
             // The first byte is '{' and the parse succeeded, so the root is an object.
             JsonElement root = document.RootElement;
+            CheckText(root, "", source);
             var entries = new List<Entry>();
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -182,6 +184,34 @@ public static class SafeTensorsFile
                     entries.Add(ParseEntry(property.Name, property.Value, source));
             }
             return (entries, metadata);
+        }
+    }
+
+    // JSON lets a string escape half a UTF-16 surrogate pair ("\ud800"), which no .NET string can hold
+    // (JsonElement.GetString and JsonProperty.Name throw InvalidOperationException); such a header is refused here,
+    // naming where the string is, before any field is read.
+    private static void CheckText(JsonElement element, string path, string source)
+    {
+        const string problem = "is not valid text (a \\uD800–\\uDFFF escape without its other half)";
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty property in element.EnumerateObject())
+                {
+                    string name;
+                    try { name = property.Name; }
+                    catch (InvalidOperationException e) { throw Fail(source, $"a key in {(path.Length == 0 ? "the header" : $"'{path}'")} {problem}", e); }
+                    CheckText(property.Value, path.Length == 0 ? name : $"{path}.{name}", source);
+                }
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (JsonElement item in element.EnumerateArray()) CheckText(item, $"{path}[{i++}]", source);
+                break;
+            case JsonValueKind.String:
+                try { _ = element.GetString(); }
+                catch (InvalidOperationException e) { throw Fail(source, $"the string at '{path}' {problem}", e); }
+                break;
         }
     }
 

@@ -25,7 +25,7 @@ public sealed class AdamW : Optimizer
         Epsilon = OptimGuard.NonNegative(epsilon);
         WeightDecay = OptimGuard.NonNegative(weightDecay);
         _m = RegisterState("exp_avg");
-        _v = RegisterState("exp_avg_sq");
+        _v = RegisterState("exp_avg_sq", nonNegative: true);
     }
 
     /// <summary>Decay of the first-moment estimate.</summary>

@@ -7,7 +7,7 @@ namespace VaeSharp.Engine.Optim;
 // nothing. Every parameter is updated on every step, zero gradient or not: the buffer has no
 // "grad is None" that PyTorch's optimisers skip. State is a set of named float arrays aligned with
 // the buffer (PyTorch's per-parameter state, concatenated in ParameterBuffer.Entries order) plus the
-// step count and learning rate; LoadState checks names and sizes before it changes anything.
+// step count and learning rate; LoadState checks names, sizes and values before it changes anything.
 
 /// <summary>
 /// Base of the optimisers: updates every value of a <see cref="ParameterBuffer"/> from its gradient
@@ -19,6 +19,7 @@ public abstract class Optimizer
     private const int MaxSavedStep = 1 << 24;
 
     private readonly List<(string Name, float[] Values)> _state = [];
+    private readonly HashSet<string> _nonNegative = [];
     private float _learningRate;
 
     /// <summary>Creates an optimiser over <paramref name="parameters"/>.</summary>
@@ -61,12 +62,15 @@ public abstract class Optimizer
     protected abstract void Update(Span<float> values, ReadOnlySpan<float> gradients);
 
     /// <summary>Allocates a zeroed state array of the buffer's size, saved and restored under <paramref name="name"/>.</summary>
-    protected float[] RegisterState(string name)
+    /// <param name="name">The entry's name in <see cref="StateDict"/> (PyTorch's, e.g. <c>exp_avg</c>).</param>
+    /// <param name="nonNegative">Whether every value is ≥ 0 (a second moment); <see cref="LoadState"/> then refuses negative ones.</param>
+    protected float[] RegisterState(string name, bool nonNegative = false)
     {
         if (name is "step" or "lr" || _state.Exists(s => s.Name == name))
             throw new ArgumentException($"Optimizer state '{name}' is reserved or already registered.", nameof(name));
         var values = new float[Parameters.Count];
         _state.Add((name, values));
+        if (nonNegative) _nonNegative.Add(name);
         return values;
     }
 
@@ -94,7 +98,8 @@ public abstract class Optimizer
     /// </summary>
     /// <param name="state">Name → values, as <see cref="StateDict"/> returns.</param>
     /// <param name="source">Where the state came from, for error messages (a file path).</param>
-    /// <exception cref="InvalidDataException">An entry is missing, unexpected, of the wrong size, or holds an invalid step or learning rate.</exception>
+    /// <exception cref="InvalidDataException">An entry is missing, unexpected, of the wrong size, holds a value that is not finite
+    /// (or negative, for an entry registered as non-negative), or an invalid step or learning rate.</exception>
     public void LoadState(IReadOnlyDictionary<string, float[]> state, string source = "optimizer state")
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -118,6 +123,11 @@ public abstract class Optimizer
             var saved = state[name] ?? throw new InvalidDataException($"{source}: '{name}' is null.");
             if (saved.Length != values.Length)
                 throw new InvalidDataException($"{source}: '{name}' has {saved.Length} values, expected {values.Length} (the parameter buffer's size).");
+            // Saved state comes from finite steps (a non-finite gradient stops a step before the optimiser runs), so a
+            // NaN or infinity here is damage, and it would poison every later step.
+            int bad = _nonNegative.Contains(name) ? Array.FindIndex(saved, v => !(v >= 0f) || float.IsPositiveInfinity(v)) : Array.FindIndex(saved, v => !float.IsFinite(v));
+            if (bad >= 0)
+                throw new InvalidDataException($"{source}: '{name}' value {bad} is {saved[bad]}; expected a finite number{(_nonNegative.Contains(name) ? " ≥ 0" : "")}.");
         }
 
         StepCount = (int)step;

@@ -39,8 +39,8 @@ public sealed class RandomGenerator
         get => new(_counter, _used, _hasSpare, _spareNormal);
         set
         {
-            if (value.Used is < 0 or > 4 || (value.Used < 4 && value.Counter == 0))
-                throw new ArgumentOutOfRangeException(nameof(value), value, "Used must be 0 to 4, and a partly used block needs a counter past it.");
+            if (!value.IsValid())
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Used must be 0 to 4, a partly used block needs a counter past it, and a spare normal must be finite.");
             _counter = value.Counter;
             _used = value.Used;
             // The words of the block being read are a function of its counter: recompute them.

@@ -16,10 +16,13 @@ public sealed record ConditionalVaeConfig : ModelConfig, IKlWeighted
     public float Beta { get; init; } = 1f;
 
     /// <inheritdoc />
+    protected override int ConditionWidth => ClassCount;
+
+    /// <inheritdoc />
     public override void Validate()
     {
-        base.Validate();
         if (ClassCount < 1) throw new ArgumentException($"class_count {ClassCount}: a conditional VAE needs the number of classes (≥ 1).");
+        base.Validate();
         ValidateBeta(Beta);
     }
 }

@@ -29,17 +29,33 @@ public abstract record ModelConfig
     /// <summary>Seed for the initial weights.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>The most values one example may have (2^24: a 3×2048×2048 image fits).</summary>
+    public const int MaxInputSize = 1 << 24;
+
+    /// <summary>The most weights a model may have (2^28, 1 GiB of float32 before gradients and optimiser state); a
+    /// configuration asking for more is refused before anything is allocated.</summary>
+    public const long MaxWeights = 1L << 28;
+
     /// <summary>Number of input values per example.</summary>
     [JsonIgnore]
     public int InputSize => InputShape.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>Values of the condition joined to the encoder's and decoder's dense input (0 for an unconditional family).</summary>
+    protected virtual int ConditionWidth => 0;
 
     /// <summary>Checks the values; throws <see cref="ArgumentException"/> naming the field and the expected value.</summary>
     public virtual void Validate()
     {
         if (InputShape is null || InputShape.Length == 0 || InputShape.Any(d => d <= 0)) throw new ArgumentException($"input_shape [{string.Join(", ", InputShape ?? [])}]: expected positive dimensions.");
+        long inputSize = InputShape.Aggregate(1L, (a, b) => Math.Min(a * b, (long)MaxInputSize + 1));
+        if (inputSize > MaxInputSize) throw new ArgumentException($"input_shape [{string.Join(", ", InputShape)}]: more than {MaxInputSize} values per example.");
         if (LatentDim <= 0) throw new ArgumentException($"latent_dim {LatentDim}: expected a positive integer.");
         if (Network is null) throw new ArgumentException("network: missing.");
         Network.Validate(InputShape);
+        long weights = Network.WeightCount(InputShape, LatentDim, ConditionWidth);
+        if (weights > MaxWeights)
+            throw new ArgumentException($"network.hidden [{string.Join(", ", Network.Hidden)}]{(Network.Body == NetworkBody.Conv ? $", network.channels [{string.Join(", ", Network.Channels)}]" : "")}, latent_dim {LatentDim}: " +
+                $"the model would have {(weights == long.MaxValue ? "more than 2^63" : weights)} weights, more than {MaxWeights} (1 GiB of float32).");
         if (!Enum.IsDefined(Likelihood)) throw new ArgumentException($"likelihood {Likelihood}: expected bernoulli, gaussian or gaussian-learned.");
         if (!(GaussianStd > 0f) || !float.IsFinite(GaussianStd)) throw new ArgumentException($"gaussian_std {GaussianStd}: expected a positive value.");
     }

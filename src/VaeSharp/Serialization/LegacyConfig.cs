@@ -60,15 +60,60 @@ internal static class LegacyConfig
         if (from[oldName] is JsonNode value) to[newName] = value.DeepClone();
     }
 
+    // The whole document is checked here, so that reading a field later cannot throw: System.Text.Json's nodes are
+    // lazy, and a duplicate key (ArgumentException), invalid UTF-8 or a string escaping half a surrogate pair
+    // (InvalidOperationException) would otherwise surface only when that part is first touched.
     public static JsonObject Parse(byte[] bytes, string file)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            throw new FileFormatException(file, $"not UTF-8 text (an invalid byte sequence at byte {InvalidUtf8At(bytes)}); config.json is JSON in UTF-8.");
+        JsonNode? node;
         try
         {
-            return JsonNode.Parse(bytes) as JsonObject ?? throw new FileFormatException(file, "expected a JSON object");
+            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
             throw new FileFormatException(file, $"invalid JSON{(e.Path is null ? "" : $" at {e.Path}")}: {e.Message}", e);
         }
+        catch (InvalidOperationException e)   // the duplicate-key check reads every key
+        {
+            throw new FileFormatException(file, $"a key {NotText}: {e.Message}", e);
+        }
+        if (node is not JsonObject root) throw new FileFormatException(file, "expected a JSON object");
+        CheckText(root, "", file);
+        return root;
+    }
+
+    private const string NotText = "is not valid text (a \\uD800–\\uDFFF escape without its other half)";
+
+    private static void CheckText(JsonNode? node, string path, string file)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                try { _ = o.Count; }   // reads the keys
+                catch (InvalidOperationException e) { throw new FileFormatException(file, $"a key in {(path.Length == 0 ? "the top level" : path)} {NotText}.", e); }
+                foreach (var (name, value) in o) CheckText(value, path.Length == 0 ? name : $"{path}.{name}", file);
+                break;
+            case JsonArray a:
+                for (int i = 0; i < a.Count; i++) CheckText(a[i], $"{path}[{i}]", file);
+                break;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                try { _ = v.GetValue<string>(); }
+                catch (InvalidOperationException e) { throw new FileFormatException(file, $"{path}: the string {NotText}.", e); }
+                break;
+        }
+    }
+
+    private static int InvalidUtf8At(byte[] bytes)
+    {
+        for (int at = 0; at < bytes.Length;)
+        {
+            var status = System.Text.Rune.DecodeFromUtf8(bytes.AsSpan(at), out _, out int consumed);
+            if (status != System.Buffers.OperationStatus.Done) return at;
+            at += consumed;
+        }
+        return bytes.Length;
     }
 }

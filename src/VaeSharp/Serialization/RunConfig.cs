@@ -32,4 +32,19 @@ public sealed record RunConfig
 
     /// <summary>Epochs completed so far.</summary>
     public int EpochsCompleted { get; init; }
+
+    /// <summary>Checks every part (the model's, the training's and its own fields); throws <see cref="ArgumentException"/> naming the field and the expected value.</summary>
+    public void Validate()
+    {
+        if (Model is null) throw new ArgumentException("model: missing.");
+        if (Training is null) throw new ArgumentException("training: missing.");
+        Model.Validate();
+        Training.Validate();
+        if (string.IsNullOrEmpty(Data)) throw new ArgumentException("data: missing; expected the data set's name (e.g. mnist).");
+        if (TrainLimit is <= 0) throw new ArgumentException($"train_limit {TrainLimit}: expected a positive number of examples (or none).");
+        if (TestLimit is <= 0) throw new ArgumentException($"test_limit {TestLimit}: expected a positive number of examples (or none).");
+        if (Preset is not null && !TrainingPreset.All.Any(p => p.Name == Preset))
+            throw new ArgumentException($"preset '{Preset}': expected one of {string.Join(", ", TrainingPreset.All.Select(p => p.Name))} (or none).");
+        if (EpochsCompleted < 0) throw new ArgumentException($"epochs_completed {EpochsCompleted}: expected an integer ≥ 0.");
+    }
 }

@@ -126,10 +126,7 @@ public sealed class RunFolder
         var config = ReadConfig(System.IO.Path.Combine(path, ConfigFile));
         var model = ModelFamilies.Create(config.Model);
         string modelFile = System.IO.Path.Combine(path, ModelFile);
-        ModelIO.Load(model, modelFile);
-        foreach (var (name, tensor) in model.StateDict())
-            if (!float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(tensor.Data)) && tensor.ToArray().Any(v => !float.IsFinite(v)))
-                throw new FileFormatException(modelFile, $"'{name}' holds non-finite values (NaN or ∞): the model diverged in training and cannot be used.");
+        ModelIO.Load(model, modelFile);   // refuses non-finite weights, naming the tensor
         return (config, model);
     }
 
@@ -166,8 +163,7 @@ public sealed class RunFolder
         if (config is null) throw new FileFormatException(file, "empty configuration");
         try
         {
-            config.Model.Validate();
-            config.Training.Validate();
+            config.Validate();
         }
         catch (ArgumentException e)
         {

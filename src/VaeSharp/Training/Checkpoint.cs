@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VaeSharp.Data;
 using VaeSharp.Engine.IO;
 using VaeSharp.Engine.Nn;
 using VaeSharp.Engine.Optim;
+using VaeSharp.Engine.Random;
 using VaeSharp.Serialization;
 
 namespace VaeSharp.Training;
@@ -24,11 +26,17 @@ public static class Checkpoint
 
     private const string ModelFile = "model.safetensors", OptimizerFile = "optimizer.safetensors", StateFile = "state.json";
 
+    // Strict, like config.json: a key twice, a key unknown, a field missing or null where it may not be is refused, not
+    // read as a default (a missing random stream would otherwise come back as a position no generator can be in).
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,   // a loss can be NaN before divergence is caught
+        AllowDuplicateProperties = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectRequiredConstructorParameters = true,
+        RespectNullableAnnotations = true,
     };
 
     /// <summary>What a checkpoint holds besides the weights and the optimiser state.</summary>
@@ -63,23 +71,44 @@ public static class Checkpoint
         return File.Exists(Path.Combine(old, StateFile)) ? old : null;   // a crash between the two renames
     }
 
-    /// <summary>Loads the checkpoint in <paramref name="folder"/> into <paramref name="model"/> and <paramref name="optimizer"/> and returns its state.</summary>
-    /// <exception cref="FileFormatException">A file is missing or malformed; the message names it.</exception>
-    public static State Load(string folder, Module model, Optimizer optimizer)
+    /// <summary>Loads the checkpoint in <paramref name="folder"/> into <paramref name="trainer"/> (its model, its optimiser and its
+    /// position) for continuing on <paramref name="train"/>, and returns its state. Everything is checked before it is
+    /// used: state.json against itself and against the trainer and the data, then the weights, then the optimiser's state
+    /// against state.json's step count.</summary>
+    /// <exception cref="FileFormatException">A file is missing or malformed, or does not fit the trainer; the message names it and the field.</exception>
+    public static State Restore(string folder, Trainer trainer, IDataset train)
     {
+        ArgumentNullException.ThrowIfNull(trainer);
         string statePath = Path.Combine(folder, StateFile);
-        State? state;
+        var state = ReadState(statePath);
+        var terms = trainer.Objective(train.Count).TermNames(trainer.Model);
+        for (int i = 0; i < state.Epochs.Count; i++)
+            if (!state.Epochs[i].Terms.Select(t => t.Name).SequenceEqual(terms))
+                throw new FileFormatException(statePath, $"epochs[{i}].terms: [{string.Join(", ", state.Epochs[i].Terms.Select(t => t.Name))}], but the run's objective reports [{string.Join(", ", terms)}].");
         try
         {
-            state = JsonSerializer.Deserialize<State>(File.ReadAllBytes(statePath), Json);
+            trainer.RestoreState(state.Trainer, train);
         }
-        catch (JsonException e)
+        catch (InvalidDataException e)
         {
-            throw new FileFormatException(statePath, $"invalid checkpoint state{(e.Path is null ? "" : $" at {e.Path}")}: {e.Message}", e);
+            throw new FileFormatException(statePath, $"trainer: {e.Message}", e);
         }
-        if (state?.Trainer is null || state.Epochs is null) throw new FileFormatException(statePath, "trainer or epochs: missing");
-        if (state.FormatVersion != FormatVersion)
-            throw new FileFormatException(statePath, $"format_version {state.FormatVersion}: this VaeSharp reads checkpoint format {FormatVersion}.");
+        LoadWeights(folder, trainer.Model, trainer.Optimizer, state);
+        return state;
+    }
+
+    /// <summary>Loads the checkpoint in <paramref name="folder"/> into <paramref name="model"/> and <paramref name="optimizer"/> and returns its state
+    /// (which <see cref="Trainer.RestoreState"/> takes; <see cref="Restore"/> does both, checking the state against the trainer).</summary>
+    /// <exception cref="FileFormatException">A file is missing or malformed; the message names it and the field.</exception>
+    public static State Load(string folder, Module model, Optimizer optimizer)
+    {
+        var state = ReadState(Path.Combine(folder, StateFile));
+        LoadWeights(folder, model, optimizer, state);
+        return state;
+    }
+
+    private static void LoadWeights(string folder, Module model, Optimizer optimizer, State state)
+    {
         ModelIO.Load(model, Path.Combine(folder, ModelFile));
         string optimizerPath = Path.Combine(folder, OptimizerFile);
         if (!File.Exists(optimizerPath)) throw new FileFormatException(optimizerPath, "file not found");
@@ -90,8 +119,68 @@ public static class Checkpoint
         }
         catch (InvalidDataException e)
         {
-            throw new FileFormatException(optimizerPath, e.Message, e);
+            throw new FileFormatException(optimizerPath, ModelIO.WithoutSource(e.Message, optimizerPath), e);
         }
+        // One optimiser step per training step: Adam's bias correction depends on the count.
+        if (optimizer.StepCount != state.Trainer.Step)
+            throw new FileFormatException(optimizerPath, $"'step' is {optimizer.StepCount}, but {StateFile} says the trainer took {state.Trainer.Step} steps: the files are not from one checkpoint.");
+    }
+
+    // state.json, parsed strictly and checked against itself.
+    private static State ReadState(string path)
+    {
+        if (!File.Exists(path)) throw new FileFormatException(path, "file not found");
+        State? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<State>(File.ReadAllBytes(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new FileFormatException(path, $"invalid checkpoint state{(e.Path is null ? "" : $" at {e.Path}")}: {e.Message}", e);
+        }
+        if (state is null) throw new FileFormatException(path, "null: expected the checkpoint state object");
+        if (state.FormatVersion != FormatVersion)
+            throw new FileFormatException(path, $"format_version {state.FormatVersion}: this VaeSharp reads checkpoint format {FormatVersion}.");
+        string? problem = Problem(state);
+        if (problem is not null) throw new FileFormatException(path, problem);
         return state;
+    }
+
+    // What is wrong with a state that parsed, or null: counters out of range, random streams in no reachable position,
+    // partial sums that are not numbers, epoch reports missing, out of order or of differing terms.
+    private static string? Problem(State state)
+    {
+        var t = state.Trainer;
+        if (t.Step < 0) return $"trainer.step {t.Step}: expected a count ≥ 0.";
+        if (t.EpochsCompleted < 0) return $"trainer.epochs_completed {t.EpochsCompleted}: expected a count ≥ 0.";
+        if (t.EpochStep < 0) return $"trainer.epoch_step {t.EpochStep}: expected a count ≥ 0.";
+        foreach (var (name, stream) in new (string, RandomState?)[] { ("shuffle_at_epoch_start", t.ShuffleAtEpochStart), ("shuffle", t.Shuffle), ("binarize", t.Binarize), ("noise", t.Noise) })
+            if (stream is RandomState s && !s.IsValid())
+                return $"trainer.{name} {{counter {s.Counter}, used {s.Used}, has_spare {s.HasSpare}, spare_normal {s.SpareNormal}}}: no generator can be there (used is 0 to 4, a partly used block has a counter past 0, a spare normal is finite).";
+        if (t.ShuffleAtEpochStart is null && (t.EpochStep != 0 || t.PartialCount != 0))
+            return $"trainer.epoch_step {t.EpochStep}, partial_count {t.PartialCount}: no epoch is in progress (shuffle_at_epoch_start is null), so both must be 0.";
+        if (t.PartialCount < 0) return $"trainer.partial_count {t.PartialCount}: expected a count ≥ 0.";
+        if (!double.IsFinite(t.PartialLoss)) return $"trainer.partial_loss {t.PartialLoss}: expected a finite sum.";
+        int bad = Array.FindIndex(t.PartialTerms, v => !double.IsFinite(v));
+        if (bad >= 0) return $"trainer.partial_terms[{bad}] {t.PartialTerms[bad]}: expected a finite sum.";
+        if (!(t.PartialSeconds >= 0) || !double.IsFinite(t.PartialSeconds)) return $"trainer.partial_seconds {t.PartialSeconds}: expected a finite time ≥ 0.";
+        if (!(state.TrainingSeconds >= 0) || !double.IsFinite(state.TrainingSeconds)) return $"training_seconds {state.TrainingSeconds}: expected a finite time ≥ 0.";
+
+        if (state.Epochs.Count != t.EpochsCompleted)
+            return $"epochs: {state.Epochs.Count} reports, but trainer.epochs_completed is {t.EpochsCompleted}.";
+        for (int i = 0; i < state.Epochs.Count; i++)
+        {
+            var e = state.Epochs[i];
+            if (e is null) return $"epochs[{i}]: null, expected the report of epoch {i + 1}.";
+            if (e.Epoch != i + 1) return $"epochs[{i}].epoch {e.Epoch}: expected {i + 1} (the reports are in order).";
+            if (e.Terms is null || e.Terms.Any(term => term.Name is null)) return $"epochs[{i}].terms: missing or unnamed.";
+            if (e.Test is { } test && (test.Terms is null || test.Terms.Any(term => term.Name is null))) return $"epochs[{i}].test.terms: missing or unnamed.";
+            var first = state.Epochs[0];
+            if (!e.Terms.Select(x => x.Name).SequenceEqual(first.Terms.Select(x => x.Name)) || (e.Test is null) != (first.Test is null)
+                || (e.Test is not null && !e.Test.Terms.Select(x => x.Name).SequenceEqual(first.Test!.Terms.Select(x => x.Name))))
+                return $"epochs[{i}]: its terms differ from those of epochs[0] (every epoch of a run reports the same terms).";
+        }
+        return null;
     }
 }

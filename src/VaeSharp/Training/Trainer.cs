@@ -205,8 +205,18 @@ public sealed class Trainer
     public void RestoreState(TrainerState state, IDataset train)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.Step < 0 || state.EpochsCompleted < 0 || state.EpochStep < 0 || state.EpochStep > StepsPerEpoch(train.Count))
-            throw new InvalidDataException($"Trainer state: step {state.Step}, epoch {state.EpochsCompleted}, epoch step {state.EpochStep} do not fit {train.Count} examples in batches of {Options.BatchSize}.");
+        // Every step is one batch of the same data: the counters agree with each other and with the data set (a
+        // batch skipped for a non-finite loss counts as a step but adds no examples to the epoch's sums).
+        int steps = StepsPerEpoch(train.Count);
+        bool inProgress = state.ShuffleAtEpochStart is not null;
+        long examplesSoFar = Math.Min((long)state.EpochStep * Options.BatchSize, train.Count);
+        if (state.Step < 0 || state.EpochsCompleted < 0 || state.EpochStep < 0 || state.EpochStep > steps
+            || state.Step != (long)state.EpochsCompleted * steps + state.EpochStep
+            || (!inProgress && (state.EpochStep != 0 || state.PartialCount != 0))
+            || (inProgress && (state.PartialCount > examplesSoFar || (state.SkippedBatches == 0 && state.PartialCount != examplesSoFar))))
+            throw new InvalidDataException($"Trainer state: step {state.Step}, epoch {state.EpochsCompleted}, epoch step {state.EpochStep}, {state.PartialCount} examples in the epoch so far do not fit {train.Count} examples in batches of {Options.BatchSize}.");
+        if (!state.Shuffle.IsValid() || !state.Binarize.IsValid() || !state.Noise.IsValid() || state.ShuffleAtEpochStart?.IsValid() == false)
+            throw new InvalidDataException("Trainer state: a random stream is in a position no generator can be in.");
         if (!(state.LearningRateScale > 0f && state.LearningRateScale <= 1f) || state.Rollbacks < 0 || state.SkippedBatches < 0)
             throw new InvalidDataException($"Trainer state: learning-rate scale {state.LearningRateScale}, {state.Rollbacks} rollbacks, {state.SkippedBatches} skipped batches are out of range.");
         _step = state.Step;

@@ -85,8 +85,7 @@ public sealed class TrainingRun : IDisposable
         try
         {
             var run = new TrainingRun(folder, config, options, train, test, model, runLock);
-            var state = Checkpoint.Load(checkpoint, model, run.Trainer.Optimizer);
-            run.Trainer.RestoreState(state.Trainer, train);
+            var state = Checkpoint.Restore(checkpoint, run.Trainer, train);
             run._epochs.AddRange(state.Epochs);
             run._trainingSeconds = state.TrainingSeconds;
             folder.RestoreMetrics(state.Epochs);

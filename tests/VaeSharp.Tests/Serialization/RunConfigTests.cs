@@ -133,7 +133,7 @@ public class NonFiniteModelTests
                 run.Folder.SaveModel(run.Model);
             }
             var e = Assert.Throws<FileFormatException>(() => RunFolder.Load(folder));
-            Assert.Contains("'fc_mu.bias' holds non-finite values", e.Message);
+            Assert.Contains("tensor 'fc_mu.bias': value 1 is NaN", e.Message);
             Assert.Contains("model.safetensors", e.Message);
         }
         finally { Directory.Delete(folder, recursive: true); }
