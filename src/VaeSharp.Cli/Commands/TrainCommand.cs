@@ -156,9 +156,15 @@ internal static class TrainCommand
         int signalExit = 0;
         void OnSignal(PosixSignalContext context)
         {
-            if (signalExit != 0 && context.Signal == PosixSignal.SIGINT) Environment.Exit(130);
+            int code = context.Signal == PosixSignal.SIGTERM ? 143 : 130;
+            if (Interlocked.CompareExchange(ref signalExit, code, 0) != 0 && context.Signal == PosixSignal.SIGINT)
+            {
+                // A second Ctrl-C: stop now. The last complete checkpoint stays valid; give the terminal its cursor back.
+                if (console.Interactive) Console.Write("\u001b[?25h");
+                run.Dispose();
+                Environment.Exit(130);
+            }
             context.Cancel = true;
-            signalExit = context.Signal == PosixSignal.SIGTERM ? 143 : 130;
             run.RequestStop();
         }
         if (!json) run.Notice += console.Line;
@@ -178,7 +184,7 @@ internal static class TrainCommand
             console.Error($"error: {e.Message}");
             return VaeCli.RuntimeError;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Engine.IO.FileFormatException or InvalidDataException)
         {
             // The inputs were fine when the run started: a failed write (a full disk, a folder made read-only) is a runtime error.
             console.Error($"error: writing the run folder failed: {e.Message} The files written before stay as they were; " +
@@ -188,7 +194,13 @@ internal static class TrainCommand
         if (!json && run.Trainer.SkippedBatches > 0)
             console.Line($"Skipped {run.Trainer.SkippedBatches} batches whose loss or gradient was not finite (--on-nonfinite skip-batch).");
         if (run.Interrupted) return signalExit == 0 ? 130 : signalExit;
-        var written = run.Complete();
+        IReadOnlyList<string> written;
+        try { written = run.Complete(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            console.Error($"error: writing the latent pictures failed: {e.Message} The trained model and its checkpoint are complete.");
+            return VaeCli.RuntimeError;
+        }
         if (json)
         {
             console.Line(JsonSerializer.Serialize(new { run = run.Folder.Path, family = run.Model.Family, objective = run.ObjectiveDescription, epochs = run.Epochs.Select(JsonOut.Epoch), files = written }, JsonOut.Options));

@@ -50,6 +50,9 @@ public static class Checkpoint
     public static void Save(string runPath, Module model, Optimizer optimizer, State state)
     {
         string final = Path.Combine(runPath, FolderName), fresh = final + ".new", old = final + ".old";
+        // A crash between the two renames of the last save left only checkpoint.old: make it the checkpoint again first,
+        // so there is a readable one throughout this save.
+        if (!Directory.Exists(final) && File.Exists(Path.Combine(old, StateFile))) Directory.Move(old, final);
         if (Directory.Exists(fresh)) Directory.Delete(fresh, recursive: true);
         Directory.CreateDirectory(fresh);
         ModelIO.Save(model, Path.Combine(fresh, ModelFile));
@@ -122,8 +125,9 @@ public static class Checkpoint
             throw new FileFormatException(optimizerPath, ModelIO.WithoutSource(e.Message, optimizerPath), e);
         }
         // One optimiser step per training step: Adam's bias correction depends on the count.
-        if (optimizer.StepCount != state.Trainer.Step)
-            throw new FileFormatException(optimizerPath, $"'step' is {optimizer.StepCount}, but {StateFile} says the trainer took {state.Trainer.Step} steps: the files are not from one checkpoint.");
+        // Adam steps once per batch that was not skipped for a non-finite loss.
+        if (optimizer.StepCount != state.Trainer.Step - state.Trainer.SkippedBatches)
+            throw new FileFormatException(optimizerPath, $"'step' is {optimizer.StepCount}, but {StateFile} says the trainer took {state.Trainer.Step} steps ({state.Trainer.SkippedBatches} skipped): the files are not from one checkpoint.");
     }
 
     // state.json, parsed strictly and checked against itself.
@@ -153,6 +157,7 @@ public static class Checkpoint
     {
         var t = state.Trainer;
         if (t.Step < 0) return $"trainer.step {t.Step}: expected a count ≥ 0.";
+        if (t.SkippedBatches < 0 || t.SkippedBatches > t.Step) return $"trainer.skipped_batches {t.SkippedBatches}: expected 0 to trainer.step ({t.Step}).";
         if (t.EpochsCompleted < 0) return $"trainer.epochs_completed {t.EpochsCompleted}: expected a count ≥ 0.";
         if (t.EpochStep < 0) return $"trainer.epoch_step {t.EpochStep}: expected a count ≥ 0.";
         foreach (var (name, stream) in new (string, RandomState?)[] { ("shuffle_at_epoch_start", t.ShuffleAtEpochStart), ("shuffle", t.Shuffle), ("binarize", t.Binarize), ("noise", t.Noise) })

@@ -36,6 +36,9 @@ public sealed class Trainer
     private LossSummary.Accumulator? _partial;
     private double _partialSeconds;
     private float _lrScale = 1f;
+    private int _normsKnown;              // entries of _norms from steps taken in this process since the last restore
+    private readonly Stopwatch _epochClock = new();
+    private float[]? _bufferBackup;       // skip-batch: batch-norm statistics before the forward pass
     private int _rollbacks;
     private long _skipped;
 
@@ -119,7 +122,8 @@ public sealed class Trainer
         BatchLoader.CheckFits(train, _model);
         if (test is not null) BatchLoader.CheckFits(test, _model);
         _model.Train();
-        var sw = Stopwatch.StartNew();
+        _epochClock.Restart();
+        var sw = _epochClock;
         int n = train.Count, batchSize = Options.BatchSize;
         int steps = StepsPerEpoch(n);
         var objective = Objective(n);
@@ -136,6 +140,7 @@ public sealed class Trainer
             using (TensorScope.Begin())
             {
                 var batch = BatchLoader.Load(train, _order.AsSpan(start, count), _model.IsConditional, binarize);
+                if (Options.OnNonFinite == NonFinitePolicy.SkipBatch) BackUpBuffers();
                 var loss = objective.Compute(_model, batch, _noise, _step);
                 bool finite = float.IsFinite(loss.Total.Item());
                 if (!finite && Options.OnNonFinite != NonFinitePolicy.SkipBatch) throw Diverged(epoch, loss, null, lr);
@@ -151,14 +156,17 @@ public sealed class Trainer
                 if (finite)
                 {
                     _norms[_step % NormHistory] = norm;
+                    _normsKnown++;
                     Optimizer.Step();
                     totals.Add(loss, count);
                 }
                 else
                 {
-                    // skip-batch: no update and nothing added to the epoch's figures; the step still counts, so the
-                    // schedules and the noise streams go on as they would.
+                    // skip-batch: no update and nothing added to the epoch's figures (the forward pass's batch-norm
+                    // statistics are put back); the step still counts, so the schedules and the noise streams go on.
+                    RestoreBuffers();
                     _skipped++;
+                    _normsKnown = 0;
                 }
                 _step++;
             }
@@ -167,10 +175,15 @@ public sealed class Trainer
             if (s + 1 < steps && stop?.Invoke() == true)
             {
                 _partialSeconds += sw.Elapsed.TotalSeconds;
+                sw.Stop();
                 return null;
             }
         }
         double seconds = _partialSeconds + sw.Elapsed.TotalSeconds;
+        sw.Stop();
+        if (totals.Sums.Count == 0)
+            throw new TrainingDivergedException($"training diverged in epoch {epoch}: every batch's loss or gradient was non-finite and skipped (--on-nonfinite skip-batch). " +
+                $"Try a lower learning rate (--lr {(lr / 10).ToString(CultureInfo.InvariantCulture)}).", _step, epoch);
         var result = totals.Result();
         _order = null;
         _partial = null;
@@ -192,12 +205,30 @@ public sealed class Trainer
         _partialSeconds = 0;
     }
 
+    private void BackUpBuffers()
+    {
+        var buffers = _model.NamedBuffers().ToList();
+        if (buffers.Count == 0) return;
+        _bufferBackup ??= new float[buffers.Sum(b => b.Tensor.Size)];
+        int at = 0;
+        foreach (var (_, t) in buffers) { t.Data.CopyTo(_bufferBackup.AsSpan(at)); at += t.Size; }
+    }
+
+    private void RestoreBuffers()
+    {
+        if (_bufferBackup is null) return;
+        int at = 0;
+        foreach (var (_, t) in _model.NamedBuffers()) { _bufferBackup.AsSpan(at, t.Size).CopyTo(t.Data); at += t.Size; }
+    }
+
     /// <summary>Where training stands, for a checkpoint (with the model's weights and <see cref="Optimizer"/>'s state).</summary>
     public TrainerState CaptureState()
     {
         var (loss, terms, count) = _partial?.Sums ?? (0, [], 0);
+        // Mid-epoch (a timed checkpoint between steps) the epoch's clock is running: include it.
+        double seconds = _order is null ? 0 : _partialSeconds + (_epochClock.IsRunning ? _epochClock.Elapsed.TotalSeconds : 0);
         return new TrainerState(_step, _epochsCompleted, _epochStep, _order is null ? null : _shuffleAtEpochStart,
-            _shuffle.State, _binarize.State, _noise.State, loss, terms, count, _partialSeconds, _lrScale, _rollbacks, _skipped);
+            _shuffle.State, _binarize.State, _noise.State, loss, terms, count, seconds, _lrScale, _rollbacks, _skipped);
     }
 
     /// <summary>Continues from <paramref name="state"/>; the epoch in progress (if any) is over <paramref name="train"/>, which must be the data set it started on.</summary>
@@ -222,6 +253,7 @@ public sealed class Trainer
         _step = state.Step;
         _epochsCompleted = state.EpochsCompleted;
         _lrScale = state.LearningRateScale;
+        _normsKnown = 0;
         _rollbacks = state.Rollbacks;
         _skipped = state.SkippedBatches;
         _order = null;
@@ -254,7 +286,7 @@ public sealed class Trainer
             var first = _model.Parameters().Entries.FirstOrDefault(e => e.Tensor.Grad is { } g && g.ToArray().Any(v => !float.IsFinite(v)));
             what = first.Name is null ? $"the gradient norm is {norm.Value.ToString(inv)}" : $"the gradient of '{first.Name}' is not finite (norm {norm.Value.ToString(inv)})";
         }
-        int known = (int)Math.Min(_step, NormHistory);
+        int known = Math.Min(_normsKnown, NormHistory);
         var history = Enumerable.Range(0, known).Select(i => _norms[(_step - known + i) % NormHistory].ToString("G4", inv));
         string clip = Options.ClipGradNorm is null ? " or clip gradients (--clip-grad 10)" : "";
         return new TrainingDivergedException(

@@ -59,7 +59,7 @@ public sealed record TrainingOptions
         if (!Enum.IsDefined(LrSchedule)) throw new ArgumentException($"lr_schedule {LrSchedule}: expected constant, iwae or cosine.");
         if (ClipGradNorm is float clip && !(clip > 0f && float.IsFinite(clip))) throw new ArgumentException($"clip_grad_norm {clip}: expected a positive number (or none).");
         if (!Enum.IsDefined(OnNonFinite)) throw new ArgumentException($"on_non_finite {OnNonFinite}: expected stop, skip-batch or rollback.");
-        if (MaxRollbacks < 0) throw new ArgumentException($"max_rollbacks {MaxRollbacks}: expected an integer ≥ 0.");
+        if (MaxRollbacks is < 0 or > 30) throw new ArgumentException($"max_rollbacks {MaxRollbacks}: expected 0 to 30 (each halves the learning rate).");
         if (Objective is null) throw new ArgumentException("objective: missing.");
         Objective.Validate();
     }

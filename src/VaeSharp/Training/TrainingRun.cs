@@ -48,7 +48,7 @@ public sealed class TrainingRun : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         options ??= new RunOptions();
         var model = Prepare(config, options, train, test);
-        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => Path.GetFileName(e) != RunLock.FileName) && !options.Overwrite)
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any(e => !Path.GetFileName(e).StartsWith('.')) && !options.Overwrite)
             throw new IOException($"'{path}' already holds files{(File.Exists(Path.Combine(path, RunFolder.ConfigFile)) ? " (a run)" : "")}: " +
                 "--overwrite replaces that run, --resume continues it, or name another folder with --out.");
         var folder = RunFolder.Create(path);
@@ -58,7 +58,8 @@ public sealed class TrainingRun : IDisposable
             if (options.Overwrite) folder.ClearRun();
             var run = new TrainingRun(folder, config, options, train, test, model, runLock);
             folder.SaveConfig(config);
-            run.SaveCheckpoint();   // step 0: a run killed in its first epoch resumes, and a rollback has somewhere to go
+            run.SaveCheckpoint();   // step 0: a run killed in its first epoch resumes
+            run.KeepRollbackPoint();
             return run;
         }
         catch
@@ -89,6 +90,7 @@ public sealed class TrainingRun : IDisposable
             run._epochs.AddRange(state.Epochs);
             run._trainingSeconds = state.TrainingSeconds;
             folder.RestoreMetrics(state.Epochs);
+            run.KeepRollbackPoint();   // a rollback after resuming goes back to where the run was resumed or a later epoch end
             return run;
         }
         catch
@@ -173,9 +175,9 @@ public sealed class TrainingRun : IDisposable
                 break;
             }
             catch (TrainingDivergedException e) when (Config.Training.OnNonFinite == NonFinitePolicy.Rollback
-                && Trainer.Rollbacks < Config.Training.MaxRollbacks && Checkpoint.Find(Folder.Path) is string checkpoint)
+                && Trainer.Rollbacks < Config.Training.MaxRollbacks && _rollbackPoint is { } point && point.State.Trainer.Step < e.Step)
             {
-                RollBack(checkpoint, e);
+                RollBack(point, e);
                 epoch = _epochs.Count + 1;
             }
         }
@@ -193,6 +195,7 @@ public sealed class TrainingRun : IDisposable
         SaveGrids(epoch);
         Folder.SaveConfig(Config with { EpochsCompleted = epoch });
         SaveCheckpoint();
+        KeepRollbackPoint();
         if (Options.MaxMinutes is double limit && _trainingSeconds >= limit * 60 && epoch < Config.Training.Epochs)
             StopReason = string.Create(CultureInfo.InvariantCulture,
                 $"Time budget of {limit} minutes reached after epoch {epoch} ({_trainingSeconds / 60:F1} min of training); stopping.");
@@ -203,12 +206,28 @@ public sealed class TrainingRun : IDisposable
     /// <summary>Messages about what the run did on its own (a rollback); the CLI prints them.</summary>
     public event Action<string>? Notice;
 
-    // Back to the last checkpoint with the learning rate halved (NonFinitePolicy.Rollback).
-    private void RollBack(string checkpoint, TrainingDivergedException cause)
+    // The rollback point: the state at the start and at the end of every epoch (or where a resumed run began), held in
+    // memory, so a rollback goes to the same place in an uninterrupted and a resumed run whatever timed checkpoints did.
+    private sealed record RollbackPoint(Checkpoint.State State, float[] Weights, IReadOnlyDictionary<string, float[]> Optimizer);
+    private RollbackPoint? _rollbackPoint;
+
+    private void KeepRollbackPoint()
+    {
+        if (Config.Training.OnNonFinite != NonFinitePolicy.Rollback) return;
+        var weights = Model.StateDict().SelectMany(e => e.Tensor.ToArray()).ToArray();
+        _rollbackPoint = new RollbackPoint(new Checkpoint.State(Checkpoint.FormatVersion, Trainer.CaptureState(), [.. _epochs], _trainingSeconds),
+            weights, Trainer.Optimizer.StateDict());
+    }
+
+    // Back to the rollback point with the learning rate halved (NonFinitePolicy.Rollback).
+    private void RollBack(RollbackPoint point, TrainingDivergedException cause)
     {
         int taken = Trainer.Rollbacks;
         float scale = Trainer.LearningRateScale;
-        var state = Checkpoint.Load(checkpoint, Model, Trainer.Optimizer);
+        int at = 0;
+        foreach (var (_, t) in Model.StateDict()) { point.Weights.AsSpan(at, t.Size).CopyTo(t.Data); at += t.Size; }
+        Trainer.Optimizer.LoadState(point.Optimizer);
+        var state = point.State;
         Trainer.RestoreState(state.Trainer with { Rollbacks = taken, LearningRateScale = scale }, Train);
         Trainer.HalveLearningRateForRollback();
         _epochs.Clear();
@@ -216,7 +235,7 @@ public sealed class TrainingRun : IDisposable
         _trainingSeconds = state.TrainingSeconds;
         Folder.RestoreMetrics(state.Epochs);
         Notice?.Invoke(string.Create(CultureInfo.InvariantCulture,
-            $"Rollback {Trainer.Rollbacks} of {Config.Training.MaxRollbacks}: back to the checkpoint after {Trainer.Step} steps with the learning rate × {Trainer.LearningRateScale} ({cause.Message})"));
+            $"Rollback {Trainer.Rollbacks} of {Config.Training.MaxRollbacks}: back to the state after {Trainer.Step} steps with the learning rate × {Trainer.LearningRateScale} ({cause.Message})"));
     }
 
     private void Interrupt(int epoch)

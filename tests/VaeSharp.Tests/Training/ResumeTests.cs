@@ -52,7 +52,7 @@ public class ResumeTests
             using (var run = TrainingRun.Start(stoppedFolder, config, data, data, options))
             {
                 Assert.Contains("already holds files", Assert.Throws<IOException>(() => TrainingRun.Start(stoppedFolder, config, data, data, options)).Message);
-                Assert.Contains("already open for training", Assert.Throws<IOException>(() =>
+                Assert.Contains("another run in this process", Assert.Throws<IOException>(() =>
                     TrainingRun.Start(stoppedFolder, config, data, data, options with { Overwrite = true })).Message);
                 int steps = 0;
                 void StopAtStep11(int step, int total, double loss) { if (++steps == 11) run.RequestStop(); }
@@ -89,7 +89,7 @@ public class ResumeTests
         try
         {
             using var run = TrainingRun.Start(folder, config, data, data, options);
-            Assert.Equal(Environment.ProcessId.ToString(), File.ReadAllText(Path.Combine(folder, ".lock")));
+            Assert.Equal(Environment.ProcessId.ToString(), File.ReadAllText(Path.Combine(folder, ".lock.owner")));
         }
         finally { Directory.Delete(folder, recursive: true); }
     }
@@ -158,6 +158,45 @@ public class NonFinitePolicyTests
     }
 
     [Fact]
+    public void SkipBatchRun_StoppedAndResumed_EndsWithTheSameWeights_AndBatchNormStatsStayFinite()
+    {
+        var data = new PoisonedData(poisoned: 5);
+        var request = new TrainingRequest { Epochs = 3, BatchSize = 32, Hidden = [8], OnNonFinite = NonFinitePolicy.SkipBatch };
+        var (config, options) = request.Resolve(data, "poisoned");
+        string straight = Path.Combine(Path.GetTempPath(), "vaesharp-skip-" + Guid.NewGuid().ToString("N")), stopped = straight + "-stopped";
+        try
+        {
+            using (var run = TrainingRun.Start(straight, config, data, data, options)) run.RunToEnd();
+            using (var run = TrainingRun.Start(stopped, config, data, data, options))
+            {
+                int steps = 0;
+                void StopAt6(int s, int n, double l) { if (++steps == 6) run.RequestStop(); }
+                run.RunEpoch(StopAt6);
+                Assert.Null(run.RunEpoch(StopAt6));   // stopped in epoch 2, after its skipped batch
+                Assert.True(run.Trainer.SkippedBatches >= 1);
+            }
+            using (var resumed = TrainingRun.Resume(stopped, data, data, options)) resumed.RunToEnd();
+            Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "model.safetensors")), File.ReadAllBytes(Path.Combine(stopped, "model.safetensors")));
+        }
+        finally
+        {
+            Directory.Delete(straight, recursive: true);
+            Directory.Delete(stopped, recursive: true);
+        }
+
+        // A batch-norm model: the skipped batch's NaN must not reach the running statistics.
+        var conv = new Vae(new VaeConfig
+        {
+            InputShape = [1, 4, 4], LatentDim = 2,
+            Network = new VaeSharp.Networks.NetworkConfig { Body = VaeSharp.Networks.NetworkBody.Conv, Channels = [2], Hidden = [4], BatchNorm = true },
+        });
+        var trainer = new Trainer(conv, new TrainingOptions { BatchSize = 32, OnNonFinite = NonFinitePolicy.SkipBatch });
+        trainer.TrainEpoch(1, data, null);
+        Assert.Equal(1, trainer.SkippedBatches);
+        Assert.All(conv.NamedBuffers(), b => Assert.All(b.Tensor.ToArray(), v => Assert.True(float.IsFinite(v), b.Name)));
+    }
+
+    [Fact]
     public void Rollback_ReturnsToTheLastCheckpoint_WithTheLearningRateHalved_ThenStops()
     {
         var data = TestData.TwoPrototypes(256);
@@ -173,7 +212,7 @@ public class NonFinitePolicyTests
             run.Notice += notices.Add;
             Assert.Throws<TrainingDivergedException>(() => run.RunToEnd());   // lr 1e4 · 2⁻³ still diverges
             Assert.Equal(3, notices.Count);
-            Assert.StartsWith("Rollback 1 of 3: back to the checkpoint after 0 steps with the learning rate × 0.5", notices[0]);
+            Assert.StartsWith("Rollback 1 of 3: back to the state after 0 steps with the learning rate × 0.5", notices[0]);
             Assert.Equal(0.125f, run.Trainer.LearningRateScale);
             Assert.Equal(3, run.Trainer.Rollbacks);
         }
