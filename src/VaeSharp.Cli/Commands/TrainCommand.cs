@@ -98,7 +98,7 @@ internal static class TrainCommand
                 var (savedTrain, savedTest) = LoadData(saved.Data, p.GetValue(dataDir), saved.TrainLimit, saved.TestLimit);
                 var resumeOptions = new RunOptions
                 {
-                    MaxMinutes = p.GetValue(maxMinutes), CheckpointMinutes = p.GetValue(checkpointMinutes),
+                    MaxMinutes = p.GetValue(maxMinutes) ?? saved.MaxMinutes, CheckpointMinutes = p.GetValue(checkpointMinutes),
                     LatentPictures = saved.Preset is string presetName && TrainingPreset.Find(presetName).Defaults.LatentPictures == true,
                 };
                 using var resumed = TrainingRun.Resume(resumePath, savedTrain, savedTest, resumeOptions);
@@ -124,7 +124,7 @@ internal static class TrainCommand
             var (train, test) = LoadData(dataName, p.GetValue(dataDir), p.GetValue(trainLimit), p.GetValue(testLimit));
             if (request.Conditional == true && train.ClassCount == 0) throw new UsageException($"--conditional: the data set {dataName} has no labels.");
             var (config, runOptions) = request.Resolve(train, dataName, p.GetValue(preset) is string name ? TrainingPreset.Find(name) : null);
-            config = config with { TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit) };
+            config = config with { TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit), MaxMinutes = p.GetValue(maxMinutes) };
             using var run = TrainingRun.Start(p.GetValue(output) ?? Path.Combine("runs", dataName + "-vae"), config, train, test,
                 runOptions with { CheckpointMinutes = p.GetValue(checkpointMinutes), Overwrite = p.GetValue(overwrite) });
             return Train(console, run, p.GetValue(json));
@@ -170,6 +170,8 @@ internal static class TrainCommand
         if (!json) run.Notice += console.Line;
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        string? error = null;
+        IReadOnlyList<string> written = [];
         try
         {
             while (!run.Finished)
@@ -178,38 +180,43 @@ internal static class TrainCommand
                 if (!json && report is not null) console.Line(report.Format(epochs));
                 if (!json && run.StopReason is string reason) console.Line(reason);
             }
+            if (!run.Interrupted) written = run.Complete();
         }
         catch (TrainingDivergedException e)
         {
-            console.Error($"error: {e.Message}");
-            return VaeCli.RuntimeError;
+            error = e.Message;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Engine.IO.FileFormatException or InvalidDataException)
         {
             // The inputs were fine when the run started: a failed write (a full disk, a folder made read-only) is a runtime error.
-            console.Error($"error: writing the run folder failed: {e.Message} The files written before stay as they were; " +
-                          $"once the cause is fixed, 'vae train --resume {run.Folder.Path}' continues from the last checkpoint.");
-            return VaeCli.RuntimeError;
+            error = $"writing the run folder failed: {e.Message} The files written before stay as they were; " +
+                    $"once the cause is fixed, 'vae train --resume {run.Folder.Path}' continues from the last checkpoint.";
         }
-        if (!json && run.Trainer.SkippedBatches > 0)
-            console.Line($"Skipped {run.Trainer.SkippedBatches} batches whose loss or gradient was not finite (--on-nonfinite skip-batch).");
-        if (run.Interrupted) return signalExit == 0 ? 130 : signalExit;
-        IReadOnlyList<string> written;
-        try { written = run.Complete(); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            console.Error($"error: writing the latent pictures failed: {e.Message} The trained model and its checkpoint are complete.");
-            return VaeCli.RuntimeError;
-        }
+        int exit = error is not null ? VaeCli.RuntimeError : run.Interrupted ? (signalExit == 0 ? 130 : signalExit) : VaeCli.Ok;
         if (json)
         {
-            console.Line(JsonSerializer.Serialize(new { run = run.Folder.Path, family = run.Model.Family, objective = run.ObjectiveDescription, epochs = run.Epochs.Select(JsonOut.Epoch), files = written }, JsonOut.Options));
-            return VaeCli.Ok;
+            // One document whatever happened, so a script can tell a finished run from a stopped or failed one.
+            console.Line(JsonSerializer.Serialize(new
+            {
+                run = run.Folder.Path, family = run.Model.Family, objective = run.ObjectiveDescription, epochs = run.Epochs.Select(JsonOut.Epoch),
+                files = written, interrupted = run.Interrupted, stop_reason = run.StopReason, error,
+                skipped_batches = run.Trainer.SkippedBatches, rollbacks = run.Trainer.Rollbacks,
+            }, JsonOut.Options));
+            if (error is not null) console.Error($"error: {error}");
+            return exit;
         }
+        if (error is not null)
+        {
+            console.Error($"error: {error}");
+            return exit;
+        }
+        if (run.Trainer.SkippedBatches > 0)
+            console.Line($"Skipped {run.Trainer.SkippedBatches} batches whose loss or gradient was not finite (--on-nonfinite skip-batch).");
+        if (run.Interrupted) return exit;
         if (written.Count > 0) console.Line($"Wrote {string.Join(" and ", written)} to {run.Folder.Path}");
         if (run.Epochs.Count > 0)
             console.Line(string.Create(CultureInfo.InvariantCulture, $"Done. Test loss {run.Epochs[^1].TestLoss:F2} nats per example. Run folder: {run.Folder.Path}"));
-        return VaeCli.Ok;
+        return exit;
     }
 
     private static EpochReport? WithProgressBar(TrainingRun run, int epochs)
@@ -221,8 +228,13 @@ internal static class TrainCommand
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"Epoch {epoch}/{epochs}");
+                long lastUpdate = 0;
                 result = run.RunEpoch((step, total, loss) =>
                 {
+                    // At most ten updates a second: the bar is for a person, the step is hot.
+                    long now = Environment.TickCount64;
+                    if (now - lastUpdate < 100 && step < total) return;
+                    lastUpdate = now;
                     task.MaxValue = total;
                     task.Value = step;
                     task.Description = string.Create(CultureInfo.InvariantCulture, $"Epoch {epoch}/{epochs} loss {loss:F2}");

@@ -27,6 +27,9 @@ public sealed record RunConfig
     /// <summary>When the run used only the first N test examples, N; null for all.</summary>
     public int? TestLimit { get; init; }
 
+    /// <summary>The run's time budget in minutes (<c>--max-minutes</c>), kept so a resumed run stops where the uninterrupted one would; null for none.</summary>
+    public double? MaxMinutes { get; init; }
+
     /// <summary>The preset the run started from, if any (for the record; its values are in the fields above).</summary>
     public string? Preset { get; init; }
 
@@ -46,5 +49,6 @@ public sealed record RunConfig
         if (Preset is not null && !TrainingPreset.All.Any(p => p.Name == Preset))
             throw new ArgumentException($"preset '{Preset}': expected one of {string.Join(", ", TrainingPreset.All.Select(p => p.Name))} (or none).");
         if (EpochsCompleted < 0) throw new ArgumentException($"epochs_completed {EpochsCompleted}: expected an integer ≥ 0.");
+        if (MaxMinutes is double m && !(m > 0 && double.IsFinite(m))) throw new ArgumentException($"max_minutes {m}: expected a positive number of minutes (or none).");
     }
 }

@@ -126,6 +126,13 @@ public class ResumeAndDivergenceTests
         Assert.DoesNotContain("NaN", output);
         Assert.False(File.Exists(Path.Combine(run, "model.safetensors")), "a diverged first epoch must not leave a model behind");
         Assert.False(File.Exists(Path.Combine(run, ".lock")));
+
+        var (jsonCode, jsonOut, _) = CliRunner.Run("train", "--lr", "10", "--train-limit", "5000", "--test-limit", "100", "--epochs", "2",
+            "--out", Path.Combine(CliRunner.TempDir(), "diverge-json"), "--json");
+        Assert.Equal(1, jsonCode);
+        using var doc = JsonDocument.Parse(jsonOut);   // one document also when the run fails
+        Assert.Contains("diverged", doc.RootElement.GetProperty("error").GetString());
+        Assert.False(doc.RootElement.GetProperty("interrupted").GetBoolean());
     }
 }
 
