@@ -43,6 +43,9 @@ public sealed record LossSummary(double Loss, IReadOnlyList<TermValue> Terms, in
 
         public double RunningLoss => _loss / _count;
 
+        /// <summary>Examples added so far.</summary>
+        public int Count => _count;
+
         public LossSummary Result() => new(_loss / _count, _names.Select((n, i) => new TermValue(n, _sums[i] / _count)).ToArray(), _count);
     }
 }

@@ -33,17 +33,17 @@ public static class LossTermLabels
         return true;
     }
 
-    /// <summary>The position of <paramref name="name"/> among <paramref name="names"/>.</summary>
-    /// <exception cref="KeyNotFoundException">It is not there; the message lists the names.</exception>
-    public static int IndexOf(IReadOnlyList<string> names, string name)
+    /// <summary>The position of the item named <paramref name="name"/> among <paramref name="items"/>.</summary>
+    /// <exception cref="KeyNotFoundException">There is none; the message lists the names.</exception>
+    public static int IndexOf<T>(IReadOnlyList<T> items, Func<T, string> nameOf, string name)
     {
-        for (int i = 0; i < names.Count; i++) if (names[i] == name) return i;
-        throw new KeyNotFoundException($"No loss term '{name}'; the terms are {string.Join(", ", names)}.");
+        for (int i = 0; i < items.Count; i++) if (nameOf(items[i]) == name) return i;
+        throw new KeyNotFoundException($"No loss term '{name}'; the terms are {string.Join(", ", items.Select(nameOf))}.");
     }
 
     /// <summary>The value of term <paramref name="name"/> among <paramref name="terms"/>.</summary>
     /// <exception cref="KeyNotFoundException">It is not there.</exception>
-    public static double ValueOf(IReadOnlyList<TermValue> terms, string name) => terms[IndexOf(terms.Select(t => t.Name).ToArray(), name)].Value;
+    public static double ValueOf(IReadOnlyList<TermValue> terms, string name) => terms[IndexOf(terms, t => t.Name, name)].Value;
 
     /// <summary>The metrics.csv column of term <paramref name="name"/>: <c>{name}_loss</c>.</summary>
     public static string Column(string name) => name + "_loss";

@@ -33,7 +33,7 @@ public sealed class ModelLoss
 
     /// <summary>The term named <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">There is none.</exception>
-    public Tensor this[string name] => Terms[LossTermLabels.IndexOf(Terms.Select(t => t.Name).ToArray(), name)].Value;
+    public Tensor this[string name] => Terms[LossTermLabels.IndexOf(Terms, t => t.Name, name)].Value;
 
     /// <summary>The term names, in report order.</summary>
     public IEnumerable<string> Names => Terms.Select(t => t.Name);

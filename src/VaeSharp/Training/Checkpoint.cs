@@ -100,16 +100,6 @@ public static class Checkpoint
         return state;
     }
 
-    /// <summary>Loads the checkpoint in <paramref name="folder"/> into <paramref name="model"/> and <paramref name="optimizer"/> and returns its state
-    /// (which <see cref="Trainer.RestoreState"/> takes; <see cref="Restore"/> does both, checking the state against the trainer).</summary>
-    /// <exception cref="FileFormatException">A file is missing or malformed; the message names it and the field.</exception>
-    public static State Load(string folder, Module model, Optimizer optimizer)
-    {
-        var state = ReadState(Path.Combine(folder, StateFile));
-        LoadWeights(folder, model, optimizer, state);
-        return state;
-    }
-
     private static void LoadWeights(string folder, Module model, Optimizer optimizer, State state)
     {
         ModelIO.Load(model, Path.Combine(folder, ModelFile));
@@ -124,8 +114,7 @@ public static class Checkpoint
         {
             throw new FileFormatException(optimizerPath, ModelIO.WithoutSource(e.Message, optimizerPath), e);
         }
-        // One optimiser step per training step: Adam's bias correction depends on the count.
-        // Adam steps once per batch that was not skipped for a non-finite loss.
+        // Adam's bias correction depends on its step count: one step per batch that was not skipped for a non-finite loss.
         if (optimizer.StepCount != state.Trainer.Step - state.Trainer.SkippedBatches)
             throw new FileFormatException(optimizerPath, $"'step' is {optimizer.StepCount}, but {StateFile} says the trainer took {state.Trainer.Step} steps ({state.Trainer.SkippedBatches} skipped): the files are not from one checkpoint.");
     }

@@ -181,7 +181,7 @@ public sealed class Trainer
         }
         double seconds = _partialSeconds + sw.Elapsed.TotalSeconds;
         sw.Stop();
-        if (totals.Sums.Count == 0)
+        if (totals.Count == 0)
             throw new TrainingDivergedException($"training diverged in epoch {epoch}: every batch's loss or gradient was non-finite and skipped (--on-nonfinite skip-batch). " +
                 $"Try a lower learning rate (--lr {(lr / 10).ToString(CultureInfo.InvariantCulture)}).", _step, epoch);
         var result = totals.Result();
