@@ -27,6 +27,10 @@ public enum RngStream : ulong
     ImportanceSampling = 7,
     /// <summary>Synthetic inputs of the step benchmark.</summary>
     BenchmarkData = 9,
+    /// <summary>The k-means++ start of a latent sampler's Gaussian mixture (EM on the posterior means).</summary>
+    SamplerFit = 12,
+    /// <summary>The feature classifier of the sample-quality scores: its initial weights and its training order (forked).</summary>
+    FeatureClassifier = 13,
 }
 
 /// <summary>Creates the generator of a stream.</summary>

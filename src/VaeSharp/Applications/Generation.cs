@@ -1,4 +1,5 @@
 using VaeSharp.Data;
+using VaeSharp.Engine.Tensors;
 using VaeSharp.Evaluation;
 using VaeSharp.Models;
 
@@ -17,6 +18,55 @@ public static class Generation
     {
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of samples must be positive.");
         return Inference.Run(model, () => model.Generate(count, RngStreams.Create(seed, RngStream.Sampling), labels).ToArray());
+    }
+
+    /// <summary><paramref name="count"/> new examples E[x | z] with z drawn by <paramref name="sampler"/> from the sampling stream
+    /// of <paramref name="seed"/>. With a <see cref="PriorSampler"/> these are exactly <see cref="Sample(LatentVariableModel, int, ulong, int[])"/>'s.</summary>
+    /// <param name="model">A trained model.</param>
+    /// <param name="count">Number of samples.</param>
+    /// <param name="seed">Seed of the latent draws.</param>
+    /// <param name="sampler">Where the codes come from (<see cref="LatentSamplers.Open"/>).</param>
+    /// <param name="labels">For a conditional model: the class of each sample.</param>
+    public static float[] Sample(LatentVariableModel model, int count, ulong seed, LatentSampler sampler, int[]? labels = null)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        if (sampler is PriorSampler) return Sample(model, count, seed, labels);
+        if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of samples must be positive.");
+        if (sampler.LatentDim != model.LatentDim) throw new ArgumentException($"The sampler draws codes of dimension {sampler.LatentDim}; the model's is {model.LatentDim}.");
+        return Decode(model, sampler.Sample(RngStreams.Create(seed, RngStream.Sampling), count), count, labels);
+    }
+
+    /// <summary>E[x | z] for <paramref name="count"/> codes (count × latent dim values), decoded in batches without gradients;
+    /// values in code order (count × example size).</summary>
+    /// <param name="model">A trained model.</param>
+    /// <param name="codes">The codes, one after another.</param>
+    /// <param name="count">Number of codes.</param>
+    /// <param name="labels">For a conditional model: the class to decode each code with; null otherwise.</param>
+    /// <param name="batchSize">Codes per decoder call.</param>
+    public static float[] Decode(LatentVariableModel model, ReadOnlySpan<float> codes, int count, int[]? labels = null, int batchSize = Inference.DefaultBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        int d = model.LatentDim, size = model.Config.InputSize;
+        if (codes.Length != (long)count * d) throw new ArgumentException($"{codes.Length} values are not {count} codes of dimension {d}.");
+        if (labels is not null && labels.Length != count) throw new ArgumentException($"{labels.Length} labels for {count} codes.");
+        var images = new float[(long)count * size];
+        var all = codes.ToArray();
+        Inference.Run(model, () =>
+        {
+            for (int start = 0; start < count; start += batchSize)
+            {
+                int n = Math.Min(batchSize, count - start);
+                using (TensorScope.Begin())
+                {
+                    var z = Tensor.FromArray(all.AsSpan(start * d, n * d), n, d);
+                    model.DecodeMean(z, labels?[start..(start + n)]).Data.CopyTo(images.AsSpan(start * size, n * size));
+                }
+            }
+            return 0;
+        });
+        return images;
     }
 
     /// <summary>A conditional model's samples, one row per class: <paramref name="perClass"/> samples of class 0, then of class 1, ...

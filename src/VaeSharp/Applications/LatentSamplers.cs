@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using VaeSharp.Data;
+using VaeSharp.Distributions;
+using VaeSharp.Engine.IO;
+using VaeSharp.Evaluation;
+using VaeSharp.Models;
+
+namespace VaeSharp.Applications;
+
+/// <summary>
+/// Makes the samplers of a run, fitting them on first use and keeping them in the run folder:
+/// <c>RUN/samplers/gmm-{K}.safetensors</c> (the mixture) and <c>RUN/samplers/posterior.safetensors</c> (every training
+/// example's μ and log σ²). Each file records the SHA-256 of the <c>model.safetensors</c> it was fitted to; a model
+/// trained further or replaced makes the sampler be fitted again.
+/// </summary>
+public static class LatentSamplers
+{
+    /// <summary>The folder inside a run that holds the fitted samplers.</summary>
+    public const string Folder = "samplers";
+
+    /// <summary>The default number of mixture components (pythae's default: 10).</summary>
+    public const int DefaultComponents = 10;
+
+    /// <summary>The most mixture components.</summary>
+    public const int MaxComponents = 1000;
+
+    /// <summary>The sampler of <paramref name="kind"/> for the model of the run at <paramref name="runPath"/>: loaded from
+    /// the run folder when it was fitted to this model, else fitted on <paramref name="train"/> and saved.</summary>
+    /// <param name="runPath">The run folder (its model.safetensors identifies the model).</param>
+    /// <param name="model">The run's model.</param>
+    /// <param name="kind">Which sampler.</param>
+    /// <param name="train">Gives the training set, only when a fit is needed (loading data costs time).</param>
+    /// <param name="components">K of the mixture.</param>
+    /// <param name="trainLimit">Fit on the first N training examples only (a run trained with a limit), or null for all.</param>
+    /// <returns>The sampler, whether it was fitted now, and its file (null for the prior, which needs none).</returns>
+    /// <exception cref="ArgumentException">Bad components, or a family whose posterior the sampler cannot use.</exception>
+    public static (LatentSampler Sampler, bool Fitted, string? File) Open(string runPath, LatentVariableModel model, SamplerKind kind,
+        Func<IDataset> train, int components = DefaultComponents, int? trainLimit = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runPath);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        if (kind == SamplerKind.Normal) return (new PriorSampler(model), false, null);
+        if (components is < 1 or > MaxComponents) throw new ArgumentException($"components {components}: expected 1 to {MaxComponents}.");
+        string modelHash = ModelHash(runPath);
+        string folder = Path.Combine(runPath, Folder);
+        string file = Path.Combine(folder, kind == SamplerKind.Gmm ? $"gmm-{components}.safetensors" : "posterior.safetensors");
+        if (File.Exists(file))
+        {
+            var stored = TryLoad(file, kind, modelHash, model.LatentDim);
+            if (stored is not null) return (stored, false, file);
+        }
+        var data = train();
+        var metadata = new Dictionary<string, string>
+        {
+            ["model_sha256"] = modelHash,
+            ["data"] = data.Name,
+            ["examples"] = Math.Min(trainLimit ?? data.Count, data.Count).ToString(CultureInfo.InvariantCulture),
+        };
+        LatentSampler sampler;
+        Directory.CreateDirectory(folder);
+        if (kind == SamplerKind.Gmm)
+        {
+            var (means, _, n) = EncodeAll(model, data, trainLimit, withLogVars: false);
+            var mixture = GaussianMixture.Fit(means, n, model.LatentDim, components, RngStreams.Create(model.Config.Seed, RngStream.SamplerFit));
+            mixture.Save(file, metadata);
+            sampler = new MixtureSampler(mixture);
+        }
+        else
+        {
+            var (means, logVars, n) = EncodeAll(model, data, trainLimit, withLogVars: true);
+            metadata["kind"] = "aggregate-posterior";
+            SafeTensorsFile.Write(file, [new SafeTensor("means", [n, model.LatentDim], means), new SafeTensor("log_vars", [n, model.LatentDim], logVars!)], metadata);
+            sampler = new PosteriorSampler(means, logVars!, n, model.LatentDim);
+        }
+        return (sampler, true, file);
+    }
+
+    /// <summary>The posterior means (and, when asked, log-variances) of the first <paramref name="limit"/> examples of
+    /// <paramref name="data"/>, count × latent dim each, in example order.</summary>
+    /// <exception cref="ArgumentException">Log-variances asked of a family whose posterior is not a diagonal Gaussian.</exception>
+    public static (float[] Means, float[]? LogVars, int Count) EncodeAll(LatentVariableModel model, IDataset data, int? limit, bool withLogVars)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        int n = Math.Min(limit ?? data.Count, data.Count), d = model.LatentDim;
+        if (n < 1) throw new ArgumentException($"Data set {data.Name} has no examples to fit a sampler on.");
+        var means = new float[(long)n * d];
+        var logVars = withLogVars ? new float[(long)n * d] : null;
+        Inference.ForEachBatch(model, data, (batch, start) =>
+        {
+            var q = model.Encode(batch);
+            q.Mean.Data.CopyTo(means.AsSpan(start * d));
+            if (logVars is not null)
+            {
+                if (q is not DiagonalGaussian g)
+                    throw new ArgumentException($"The aggregate-posterior sampler needs a diagonal Gaussian posterior; this {model.Description}'s is a {q.GetType().Name}.");
+                g.LogVar.Data.CopyTo(logVars.AsSpan(start * d));
+            }
+        }, limit: n);
+        return (means, logVars, n);
+    }
+
+    /// <summary>The SHA-256 (hex) of the run's model.safetensors: which model a fitted sampler or a saved direction belongs to.</summary>
+    /// <exception cref="FileFormatException">The run has no model file.</exception>
+    public static string ModelHash(string runPath)
+    {
+        string file = Path.Combine(runPath, Serialization.RunFolder.ModelFile);
+        if (!File.Exists(file)) throw new FileFormatException(file, "file not found (is this a run folder written by 'vae train'?)");
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static LatentSampler? TryLoad(string file, SamplerKind kind, string modelHash, int latentDim)
+    {
+        if (kind == SamplerKind.Gmm)
+        {
+            var (mixture, metadata) = GaussianMixture.Load(file);
+            if (!metadata.TryGetValue("model_sha256", out var hash) || hash != modelHash) return null;
+            if (mixture.Dimension != latentDim) throw new FileFormatException(file, $"a mixture of dimension {mixture.Dimension}; the model's latent dimension is {latentDim}.");
+            return new MixtureSampler(mixture);
+        }
+        var content = SafeTensorsFile.Read(file);
+        if (!content.Metadata.TryGetValue("model_sha256", out var h) || h != modelHash) return null;
+        if (!content.TryGet("means", out var m) || !content.TryGet("log_vars", out var l) || m.Shape.Length != 2 || m.Shape[1] != latentDim
+            || !m.Shape.SequenceEqual(l.Shape))
+            throw new FileFormatException(file, $"expected tensors means and log_vars of shape [n, {latentDim}].");
+        try
+        {
+            return new PosteriorSampler(m.Data, l.Data, m.Shape[0], latentDim);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FileFormatException(file, e.Message, e);
+        }
+    }
+}
