@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using VaeSharp.Applications;
 using VaeSharp.Data;
 using VaeSharp.Evaluation;
 using VaeSharp.Imaging;
@@ -9,7 +10,9 @@ using VaeSharp.Serialization;
 namespace VaeSharp.Cli.Commands;
 
 // vae eval RUN: the test-set loss terms per example in nats (deterministic for a given --seed), the latent
-// statistics, and with --plot FILE the KL per latent dimension as a bar chart.
+// statistics, and with --plot FILE the KL per latent dimension as a bar chart; with --fid the sample-quality scores
+// (FID, precision and recall in the feature space of the data set's cached classifier; for a conditional model, the
+// fraction of samples of the asked class).
 internal static class EvalCommand
 {
     public static Command Create(CliConsole console)
@@ -24,7 +27,12 @@ internal static class EvalCommand
         var k = new Option<int>("--k") { Description = "Importance samples per example for --nll.", DefaultValueFactory = _ => 5000 };
         var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file." };
         var plot = new Option<string?>("--plot") { Description = "Also draw the KL per latent dimension as a bar chart (PNG) to this file." };
-        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL.") { runArg, dataDir, limit, seed, threads, json, nll, k, output, plot };
+        var fid = new Option<bool>("--fid") { Description = "Also score samples: FID against the test set, precision and recall (k = 3), in the features of a small classifier trained once per data set and cached; for a conditional model, the fraction of samples classified as their class." };
+        var fidSamples = new Option<int>("--fid-samples") { Description = "--fid: number of generated samples.", DefaultValueFactory = _ => SampleQuality.DefaultSamples };
+        var classifierCache = new Option<string?>("--classifier-cache") { Description = "--fid: folder of the cached feature classifiers (default: the data cache's classifiers/)." };
+        var samplers = new SamplerOptions();
+        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL and the sample-quality scores (--fid).") { runArg, dataDir, limit, seed, threads, json, nll, k, output, plot, fid, fidSamples, classifierCache };
+        foreach (var option in samplers.All) cmd.Options.Add(option);
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -33,8 +41,13 @@ internal static class EvalCommand
             // Every output is checked before the evaluation (minutes with --nll) starts.
             if (p.GetValue(output) is string outFile) ImageOutput.EnsureFolder(outFile);
             if (p.GetValue(plot) is string plotOut) ImageOutput.EnsureFolder(plotOut);
+            bool scoreSamples = p.GetValue(fid);
+            if (!scoreSamples && (p.GetResult(samplers.Sampler) is { Implicit: false } || p.GetResult(fidSamples) is { Implicit: false } || p.GetValue(classifierCache) is not null))
+                throw new UsageException("--sampler, --fid-samples and --classifier-cache apply to --fid only.");
+            if (p.GetValue(fidSamples) is < 2 or > 100_000) throw new UsageException($"--fid-samples {p.GetValue(fidSamples)}: expected 2 to 100,000.");
             var (config, model) = RunFolder.Load(runPath);
-            var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+            var (train, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+            var fullTest = test;
             if (p.GetValue(limit) is int l) test = test.Take(l);
             CommonOptions.Positive(p.GetValue(k), "--k");
             var t = LossEvaluation.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
@@ -45,6 +58,32 @@ internal static class EvalCommand
             fields["nll"] = is_?.Nll;
             fields["nll_k"] = is_?.Samples;
             fields["elbo_k"] = is_?.Elbo;
+            SampleQualityReport? quality = null;
+            FeatureClassifier? classifier = null;
+            if (scoreSamples)
+            {
+                string cache = p.GetValue(classifierCache) ?? Path.Combine(new DataCache().Root, "classifiers");
+                bool text = !p.GetValue(json);
+                (classifier, bool trained) = FeatureClassifier.LoadOrTrain(train, fullTest, cache,
+                    text ? line => console.Line(line) : null);
+                if (trained && text) console.Line(string.Create(CultureInfo.InvariantCulture, $"Trained the feature classifier ({classifier.TestAccuracy:P2} right on the {classifier.TestCount} test images); cached in {classifier.File}"));
+                var (sampler, fitted, samplerFile) = samplers.Open(p, runPath, config, model, p.GetValue(dataDir));
+                if (fitted && text) console.Line($"Fitted the sampler ({sampler.Description}) and saved it to {samplerFile}");
+                quality = SampleQuality.Evaluate(model, sampler, classifier, test, p.GetValue(fidSamples), p.GetValue(seed));
+                fields["fid"] = quality.Fid;
+                fields["precision"] = quality.Precision;
+                fields["recall"] = quality.Recall;
+                fields["sampler"] = ConfigJson.Name(quality.Sampler);
+                fields["sampler_description"] = quality.SamplerDescription;
+                fields["fid_samples"] = quality.Samples;
+                fields["fid_real"] = quality.RealCount;
+                fields["precision_recall_samples"] = quality.NeighbourSamples;
+                fields["precision_recall_k"] = quality.Neighbours;
+                fields["label_accuracy"] = quality.LabelAccuracy;
+                fields["label_accuracy_per_class"] = quality.PerClassAccuracy;
+                fields["classifier_test_accuracy"] = quality.ClassifierTestAccuracy;
+                fields["classifier"] = classifier.File;
+            }
             fields["active_units"] = latent.ActiveUnits;
             fields["latent_dim"] = latent.Activity.Length;
             fields["activity"] = latent.Activity;
@@ -74,6 +113,14 @@ internal static class EvalCommand
                 console.Line(string.Create(CultureInfo.InvariantCulture, $"Importance-sampled NLL (k = {is_.Samples}): {is_.Nll:F4} nats  (−ELBO with the same samples: {is_.Elbo:F4})"));
             console.Line($"Active units (Cov_x E[z_u] > {latent.Threshold}): {latent.ActiveUnits} of {latent.Activity.Length}");
             console.Line("KL per dimension: " + string.Join(" ", latent.KlPerDimension.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))));
+            if (quality is not null)
+            {
+                console.Line(string.Create(CultureInfo.InvariantCulture,
+                    $"Samples ({quality.Samples}, z from the {quality.SamplerDescription}): FID {quality.Fid:F3}  precision {quality.Precision:F3}  recall {quality.Recall:F3}" +
+                    $"  (features of the classifier that is {quality.ClassifierTestAccuracy:P2} right on the test set; precision/recall on {quality.NeighbourSamples} per set, k = {quality.Neighbours})"));
+                if (quality.LabelAccuracy is double acc)
+                    console.Line(string.Create(CultureInfo.InvariantCulture, $"Samples classified as their class: {acc:P1}  (per class: {string.Join(" ", quality.PerClassAccuracy!.Select(v => v.ToString("P0", CultureInfo.InvariantCulture)))})"));
+            }
             if (plotFile is not null) console.Line($"Wrote the KL per dimension chart to {plotFile}");
             return VaeCli.Ok;
         }));

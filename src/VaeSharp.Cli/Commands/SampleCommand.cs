@@ -5,7 +5,8 @@ using VaeSharp.Serialization;
 
 namespace VaeSharp.Cli.Commands;
 
-// vae sample RUN: decodes z ~ N(0, I) into a PNG grid (and optionally JSON with the values' summary).
+// vae sample RUN: decodes z ~ N(0, I) — or z from a fitted sampler (--sampler gmm|posterior) — into a PNG grid
+// (and optionally JSON with the values' summary).
 internal static class SampleCommand
 {
     public const int MaxCount = 10_000;
@@ -21,7 +22,10 @@ internal static class SampleCommand
         var json = CommonOptions.Json();
         var label = new Option<int?>("--label") { Description = "Conditional models: draw this class." };
         var byLabel = new Option<bool>("--grid-by-label") { Description = "Conditional models: one row per class (--count samples per row, default 10)." };
-        var cmd = new Command("sample", "Draw new examples from a trained model: z ~ N(0, I), decoded to a PNG grid.") { runArg, count, columns, output, seed, threads, json, label, byLabel };
+        var samplers = new SamplerOptions();
+        var dataDir = CommonOptions.DataDir();
+        var cmd = new Command("sample", "Draw new examples from a trained model: z ~ N(0, I) (or --sampler gmm|posterior), decoded to a PNG grid.") { runArg, count, columns, output, seed, threads, json, label, byLabel, dataDir };
+        foreach (var option in samplers.All) cmd.Options.Add(option);
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -41,21 +45,30 @@ internal static class SampleCommand
                 throw new UsageException($"{runPath} is a conditional model: give --label C (0 to {model.ClassCount - 1}) or --grid-by-label.");
             if (p.GetValue(label) is int c && (c < 0 || c >= model.ClassCount))
                 throw new UsageException($"--label {c}: expected a class from 0 to {model.ClassCount - 1}.");
+            var (sampler, fitted, samplerFile) = samplers.Open(p, runPath, config, model, p.GetValue(dataDir));
             float[] values;
             if (p.GetValue(byLabel))
             {
                 int perClass = p.GetResult(count) is { Implicit: false } ? n : 10;
-                (values, var labels) = Generation.SampleByLabel(model, perClass, p.GetValue(seed));
+                var labels = new int[model.ClassCount * perClass];
+                for (int i = 0; i < labels.Length; i++) labels[i] = i / perClass;
+                values = Generation.Sample(model, labels.Length, p.GetValue(seed), sampler, labels);
                 n = labels.Length;
                 cols = perClass;
             }
             else
             {
-                values = Generation.Sample(model, n, p.GetValue(seed), p.GetValue(label) is int lc ? Enumerable.Repeat(lc, n).ToArray() : null);
+                values = Generation.Sample(model, n, p.GetValue(seed), sampler, p.GetValue(label) is int lc ? Enumerable.Repeat(lc, n).ToArray() : null);
             }
             ImageOutput.SaveGrid(file, values, n, model.InputShape, cols);
-            if (p.GetValue(json)) console.Line(JsonSerializer.Serialize(new { output = file, count = n, seed = p.GetValue(seed) }, JsonOut.Options));
-            else console.Line($"Wrote {n} samples to {file}");
+            if (p.GetValue(json))
+                console.Line(JsonSerializer.Serialize(new { output = file, count = n, seed = p.GetValue(seed), sampler = ConfigJson.Name(sampler.Kind),
+                    sampler_description = sampler.Description, sampler_file = samplerFile, sampler_fitted = fitted }, JsonOut.Options));
+            else
+            {
+                if (fitted) console.Line($"Fitted the sampler ({sampler.Description}) and saved it to {samplerFile}");
+                console.Line($"Wrote {n} samples to {file}{(sampler.Kind == SamplerKind.Normal ? "" : $" (z from the {sampler.Description})")}");
+            }
             return VaeCli.Ok;
         }));
         return cmd;

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using VaeSharp.Applications;
+using VaeSharp.Data;
+using VaeSharp.Models;
+using VaeSharp.Serialization;
+
+namespace VaeSharp.Cli.Commands;
+
+// --sampler normal|gmm|posterior and --components K, shared by sample and eval; opening a sampler fits it on the run's
+// training set the first time (RUN/samplers/) and says so on stderr-free stdout only in text mode.
+internal sealed class SamplerOptions
+{
+    public Option<string> Sampler { get; } = new("--sampler")
+    {
+        Description = "Where z comes from: normal = the prior N(0, I); gmm = a Gaussian mixture fitted by EM to the training set's posterior means; " +
+            "posterior = the aggregate posterior (a random training example's q(z|x)). gmm and posterior are fitted on first use and kept in RUN/samplers/.",
+        DefaultValueFactory = _ => "normal",
+    };
+
+    public Option<int> Components { get; } = new("--components")
+    {
+        Description = $"--sampler gmm: number of mixture components K.",
+        DefaultValueFactory = _ => LatentSamplers.DefaultComponents,
+    };
+
+    public SamplerOptions() => Sampler.AcceptOnlyFromAmong([.. ConfigJson.Names<SamplerKind>()]);
+
+    public IEnumerable<Option> All => [Sampler, Components];
+
+    public SamplerKind Kind(ParseResult p) => ConfigJson.Parse<SamplerKind>(p.GetValue(Sampler)!, "--sampler");
+
+    public (LatentSampler Sampler, bool Fitted, string? File) Open(ParseResult p, string runPath, RunConfig config, LatentVariableModel model, string? dataDir)
+    {
+        int k = p.GetValue(Components);
+        if (k is < 1 or > LatentSamplers.MaxComponents) throw new UsageException($"--components {k}: expected 1 to {LatentSamplers.MaxComponents}.");
+        if (p.GetResult(Components) is { Implicit: false } && Kind(p) != SamplerKind.Gmm) throw new UsageException("--components applies to --sampler gmm only.");
+        return LatentSamplers.Open(runPath, model, Kind(p), () => DatasetCatalog.Load(config.Data, dataDir).Train, k, config.TrainLimit);
+    }
+}
