@@ -58,6 +58,19 @@ public sealed class ConditionalVae : GaussianVae
     /// <inheritdoc />
     public override Tensor Decode(Tensor z, int[]? labels = null) => DecodeWith(z, Conditioning.OneHot(labels, ClassCount, z.Shape[0]));
 
+    /// <summary>The likelihood's parameters for codes <paramref name="z"/> (N, D) and a condition given as weights over the
+    /// classes (N, classes) instead of one-hot labels: a one-hot row is <see cref="Decode"/>'s label, a mix of two rows
+    /// moves between two classes with z fixed (the label's embedding, interpolated).</summary>
+    /// <exception cref="ArgumentException">The condition is not (N, classes).</exception>
+    public Tensor DecodeWithClassWeights(Tensor z, Tensor classWeights)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        ArgumentNullException.ThrowIfNull(classWeights);
+        if (classWeights.Shape.Length != 2 || classWeights.Shape[0] != z.Shape[0] || classWeights.Shape[1] != ClassCount)
+            throw new ArgumentException($"Class weights of shape [{string.Join(", ", classWeights.Shape.ToArray())}]; expected [{z.Shape[0]}, {ClassCount}].");
+        return DecodeWith(z, classWeights);
+    }
+
     /// <inheritdoc />
     public override ModelLoss Loss(Batch batch, LossContext context) => Elbo.Compute(this, batch, context, Config.Beta);
 }
