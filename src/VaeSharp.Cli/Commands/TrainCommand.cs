@@ -24,7 +24,6 @@ internal static class TrainCommand
         var dataDir = CommonOptions.DataDir();
         var family = CommonOptions.Choice("--family", $"Model family: {string.Join("; ", ModelFamilies.All.Select(f => $"{f.Name} = {f.Summary}"))}. Default vae.", [.. ModelFamilies.Names]);
         var conditional = new Option<bool>("--conditional") { Description = "Conditional VAE (--family cvae): the one-hot label joins the encoder and decoder inputs." };
-        var conditioning = CommonOptions.Choice<LabelConditioning>("--conditioning", "Conditional VAE: where the label joins — input (the dense stacks' inputs) or every-layer (every dense layer's input). Default input.");
         var epochs = new Option<int>("--epochs") { Description = $"Passes over the training set. Default {d.Epochs}." };
         var batch = new Option<int>("--batch-size") { Description = $"Examples per step. Default {d.BatchSize}." };
         var lr = new Option<float>("--lr") { Description = $"Adam learning rate. Default {Invariant(d.LearningRate)}." };
@@ -70,7 +69,7 @@ internal static class TrainCommand
 
         var cmd = new Command("train", "Train a model and write a run folder (config.json, model.safetensors, metrics.csv, PNG grids).")
         {
-            data, dataDir, family, conditional, conditioning, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
+            data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
             capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
         };
@@ -109,7 +108,7 @@ internal static class TrainCommand
             if (!DatasetCatalog.Names.Contains(dataName)) throw new UsageException($"--data '{dataName}': expected one of {string.Join(", ", DatasetCatalog.Names)}.");
             var request = new TrainingRequest
             {
-                Family = p.GetValue(family), Conditional = p.GetValue(conditional) ? true : null, Conditioning = Typed<LabelConditioning>(conditioning),
+                Family = p.GetValue(family), Conditional = p.GetValue(conditional) ? true : null,
                 Body = Typed<NetworkBody>(arch), Hidden = p.GetValue(hidden) is string h ? CommonOptions.ParseWidths(h, "--hidden") : null,
                 Activation = Typed<HiddenActivation>(activation), Channels = p.GetValue(channels) is string c ? CommonOptions.ParseWidths(c, "--channels") : null,
                 KernelSize = Given(kernel), BatchNorm = p.GetValue(batchNorm) ? true : null, LatentDim = Given(latent),

@@ -15,10 +15,6 @@ public sealed record ConditionalVaeConfig : ModelConfig, IKlWeighted
     /// <summary>Weight of the KL term.</summary>
     public float Beta { get; init; } = 1f;
 
-    /// <summary>Where the label joins the networks. Missing in a config.json means <see cref="LabelConditioning.Input"/>,
-    /// the wiring of the run folders written before the field existed.</summary>
-    public LabelConditioning Conditioning { get; init; } = LabelConditioning.Input;
-
     /// <inheritdoc />
     protected override int ConditionWidth => ClassCount;
 
@@ -26,7 +22,6 @@ public sealed record ConditionalVaeConfig : ModelConfig, IKlWeighted
     public override void Validate()
     {
         if (ClassCount < 1) throw new ArgumentException($"class_count {ClassCount}: a conditional VAE needs the number of classes (≥ 1).");
-        if (!Enum.IsDefined(Conditioning)) throw new ArgumentException($"conditioning {Conditioning}: expected input or every-layer.");
         base.Validate();
         ValidateBeta(Beta);
     }
@@ -38,7 +33,6 @@ public sealed record ConditionalVaeConfig : ModelConfig, IKlWeighted
 /// <code>
 ///   q(z | x, y) = N(μ(x, y), diag σ²(x, y))     the one-hot y joins the encoder's dense input
 ///   p(x | z, y)                                 ... and z at the decoder's input;   p(z) = N(0, I)
-///                                               (conditioning every-layer: the input of every dense layer of both)
 ///   loss = E_q[−log p(x | z, y)] + β · KL(q(z | x, y) ‖ N(0, I))
 /// </code>
 /// Generation takes the class: <c>Generate(n, rng, labels)</c>. State dict as the VAE's, with wider first dense layers.
@@ -46,8 +40,7 @@ public sealed record ConditionalVaeConfig : ModelConfig, IKlWeighted
 public sealed class ConditionalVae : GaussianVae
 {
     /// <summary>Builds the model described by <paramref name="config"/>, initial weights from its seed.</summary>
-    public ConditionalVae(ConditionalVaeConfig config)
-        : base(config, conditionWidth: config.ClassCount, conditionEveryLayer: config.Conditioning == LabelConditioning.EveryLayer) => Config = config;
+    public ConditionalVae(ConditionalVaeConfig config) : base(config, conditionWidth: config.ClassCount) => Config = config;
 
     /// <summary>The configuration the model was built from.</summary>
     public new ConditionalVaeConfig Config { get; }
@@ -57,7 +50,7 @@ public sealed class ConditionalVae : GaussianVae
 
     /// <inheritdoc />
     public override string Description => string.Create(CultureInfo.InvariantCulture,
-        $"conditional {(Config.Beta == 1f ? "VAE" : $"β-VAE (β = {Config.Beta})")} ({Config.ClassCount} classes{(Config.Conditioning == LabelConditioning.EveryLayer ? ", label into every layer" : "")})");
+        $"conditional {(Config.Beta == 1f ? "VAE" : $"β-VAE (β = {Config.Beta})")} ({Config.ClassCount} classes)");
 
     /// <inheritdoc />
     public override DiagonalGaussian Encode(Batch batch) => EncodeWith(batch.X, Conditioning.OneHot(batch.Labels, ClassCount, batch.Count));

@@ -17,14 +17,13 @@ public abstract class GaussianVae : LatentVariableModel, IEncoderDecoderModel
     private readonly GaussianHead _head;
     private readonly Decoder _decoder;
 
-    /// <summary>Builds the parts for a condition of <paramref name="conditionWidth"/> values (0 for none), joined at the
-    /// dense stacks' inputs or, with <paramref name="conditionEveryLayer"/>, at every dense layer's.</summary>
-    protected GaussianVae(ModelConfig config, int conditionWidth, bool conditionEveryLayer = false) : base(config)
+    /// <summary>Builds the parts for a condition of <paramref name="conditionWidth"/> values (0 for none).</summary>
+    protected GaussianVae(ModelConfig config, int conditionWidth) : base(config)
     {
         var rng = RngStreams.Create(config.Seed, RngStream.Weights);
-        _encoder = Register(new Encoder(config.Network, config.InputShape, conditionWidth, rng, conditionEveryLayer));
+        _encoder = Register(new Encoder(config.Network, config.InputShape, conditionWidth, rng));
         _head = Register(new GaussianHead(_encoder.OutputWidth, config.LatentDim, rng));
-        _decoder = Register(new Decoder(config.Network, config.LatentDim, conditionWidth, config.InputShape, rng, conditionEveryLayer));
+        _decoder = Register(new Decoder(config.Network, config.LatentDim, conditionWidth, config.InputShape, rng));
         Likelihood = RegisterModule("likelihood", Likelihood.Create(config.Likelihood, config.GaussianStd));
     }
 

@@ -17,20 +17,12 @@ public sealed class Decoder : NetworkPart
 
     /// <summary>Builds the body for codes of <paramref name="latentDim"/> values, a condition of <paramref name="conditionWidth"/> values (0 for none)
     /// and outputs of <paramref name="outputShape"/>.</summary>
-    /// <param name="config">The body.</param>
-    /// <param name="latentDim">Values per code.</param>
-    /// <param name="conditionWidth">Values of the condition (0 for none).</param>
-    /// <param name="outputShape">Shape of one output.</param>
-    /// <param name="rng">Draws the initial weights.</param>
-    /// <param name="conditionEveryLayer">Join the condition at every dense layer's input, not only the first.</param>
-    public Decoder(NetworkConfig config, int latentDim, int conditionWidth, int[] outputShape, RandomGenerator rng, bool conditionEveryLayer = false)
+    public Decoder(NetworkConfig config, int latentDim, int conditionWidth, int[] outputShape, RandomGenerator rng)
     {
         _outputShape = (int[])outputShape.Clone();
         _dense = new Sequential();
-        ConditionsEveryLayer = conditionEveryLayer && conditionWidth > 0;
-        int extra = ConditionsEveryLayer ? conditionWidth : 0;
         int width = latentDim + conditionWidth;
-        foreach (int h in config.Hidden.Reverse()) { Layers.AddDense(_dense, width, h, config.Activation, rng); width = h + extra; }
+        foreach (int h in config.Hidden.Reverse()) { Layers.AddDense(_dense, width, h, config.Activation, rng); width = h; }
         if (config.Body == NetworkBody.Conv)
         {
             Layers.AddDense(_dense, width, config.FeatureSize(outputShape), config.Activation, rng);
@@ -41,9 +33,6 @@ public sealed class Decoder : NetworkPart
             _dense.Add(new Linear(width, outputShape.Aggregate(1, (a, b) => a * b), rng));
         }
     }
-
-    /// <summary>True when the condition joins every dense layer's input, not only the first.</summary>
-    public bool ConditionsEveryLayer { get; }
 
     // The stacks Forward runs, read by exporters: the dense stack, the conv stack (null for mlp), then a reshape to OutputShape.
     internal Sequential Dense => _dense;
@@ -57,13 +46,7 @@ public sealed class Decoder : NetworkPart
     /// <summary>The likelihood parameters (N, output shape) for codes <paramref name="z"/>.</summary>
     public Tensor Forward(Tensor z, Tensor? condition = null)
     {
-        Tensor output;
-        if (!ConditionsEveryLayer || condition is null) output = _dense.Forward(condition is null ? z : Ops.Concat([z, condition], 1));
-        else
-        {
-            output = z;
-            foreach (var layer in _dense.Layers) output = layer.Forward(layer is Linear ? Ops.Concat([output, condition], 1) : output);
-        }
+        var output = _dense.Forward(condition is null ? z : Ops.Concat([z, condition], 1));
         if (_conv is not null) output = _conv.Forward(output);
         var shape = new int[_outputShape.Length + 1];
         shape[0] = z.Shape[0];

@@ -14,24 +14,15 @@ public sealed class Encoder : NetworkPart
     private readonly Sequential? _conv;
     private readonly Sequential _dense;
 
-    /// <summary>Builds the body for inputs of <paramref name="inputShape"/> and a condition of <paramref name="conditionWidth"/> values (0 for none),
-    /// joined at the dense stack's input or, with <paramref name="conditionEveryLayer"/>, at every dense layer's.</summary>
-    public Encoder(NetworkConfig config, int[] inputShape, int conditionWidth, RandomGenerator rng, bool conditionEveryLayer = false)
+    /// <summary>Builds the body for inputs of <paramref name="inputShape"/> and a condition of <paramref name="conditionWidth"/> values (0 for none).</summary>
+    public Encoder(NetworkConfig config, int[] inputShape, int conditionWidth, RandomGenerator rng)
     {
         if (config.Body == NetworkBody.Conv) _conv = ConvStack(config, inputShape, rng);
-        ConditionsEveryLayer = conditionEveryLayer && conditionWidth > 0;
         int width = config.FeatureSize(inputShape) + conditionWidth;
         _dense = new Sequential();
-        foreach (int h in config.Hidden)
-        {
-            Layers.AddDense(_dense, width, h, config.Activation, rng);
-            width = h + (ConditionsEveryLayer ? conditionWidth : 0);
-        }
-        OutputWidth = ConditionsEveryLayer && config.Hidden.Length > 0 ? width - conditionWidth : width;
+        foreach (int h in config.Hidden) { Layers.AddDense(_dense, width, h, config.Activation, rng); width = h; }
+        OutputWidth = width;
     }
-
-    /// <summary>True when the condition joins every dense layer's input, not only the first.</summary>
-    public bool ConditionsEveryLayer { get; }
 
     /// <summary>Width of h.</summary>
     public int OutputWidth { get; }
@@ -49,15 +40,7 @@ public sealed class Encoder : NetworkPart
     {
         var features = _conv is null ? x.Flatten() : _conv.Forward(x);
         if (condition is not null) features = Ops.Concat([features, condition], 1);
-        if (!ConditionsEveryLayer || condition is null) return _dense.Forward(features);
-        bool first = true;
-        foreach (var layer in _dense.Layers)
-        {
-            if (layer is Linear && !first) features = Ops.Concat([features, condition], 1);
-            if (layer is Linear) first = false;
-            features = layer.Forward(features);
-        }
-        return features;
+        return _dense.Forward(features);
     }
 
     private static Sequential ConvStack(NetworkConfig c, int[] inputShape, RandomGenerator rng)

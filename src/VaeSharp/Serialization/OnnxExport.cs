@@ -133,13 +133,7 @@ public static class OnnxExport
         return g.Node("OneHot", [label, depth, values], "label.one_hot", attributes: Attribute("axis", -1L));
     }
 
-    // The graphs above join the label once, at the dense stacks' inputs.
-    private static IEncoderDecoderModel? RefuseEveryLayer(IEncoderDecoderModel? parts) =>
-        parts is not null && (parts.Encoder.ConditionsEveryLayer || parts.Decoder.ConditionsEveryLayer)
-            ? throw new NotSupportedException("ONNX export: a conditional VAE with the label in every layer (conditioning every-layer) has no ONNX form here yet; export one trained with --conditioning input.")
-            : parts;
-
-    private static IEncoderDecoderModel PartsOf(LatentVariableModel model) => RefuseEveryLayer(model as IEncoderDecoderModel)
+    private static IEncoderDecoderModel PartsOf(LatentVariableModel model) => model as IEncoderDecoderModel
         ?? throw new NotSupportedException($"ONNX export: {model.Description} ({model.GetType().Name}) is not built from the shared encoder, Gaussian head and decoder; it has no ONNX form here.");
 
     // The state-dict name under which the part registers `module` (encoder, encoder_conv, fc_mu, ...).

@@ -18,8 +18,6 @@ public sealed record TrainingRequest
     public string? Family { get; init; }
     /// <summary>Condition on the data's labels (the conditional VAE).</summary>
     public bool? Conditional { get; init; }
-    /// <summary>The conditional VAE: where the label joins the networks (default input).</summary>
-    public LabelConditioning? Conditioning { get; init; }
     /// <summary>Network body.</summary>
     public NetworkBody? Body { get; init; }
     /// <summary>Hidden dense widths (default 400, or 256 for conv).</summary>
@@ -88,7 +86,7 @@ public sealed record TrainingRequest
     /// <summary>This request with every setting it leaves open taken from <paramref name="defaults"/>.</summary>
     public TrainingRequest Over(TrainingRequest defaults) => new()
     {
-        Family = Family ?? defaults.Family, Conditional = Conditional ?? defaults.Conditional, Conditioning = Conditioning ?? defaults.Conditioning,
+        Family = Family ?? defaults.Family, Conditional = Conditional ?? defaults.Conditional,
         Body = Body ?? defaults.Body, Hidden = Hidden ?? defaults.Hidden, Activation = Activation ?? defaults.Activation,
         Channels = Channels ?? defaults.Channels, KernelSize = KernelSize ?? defaults.KernelSize, BatchNorm = BatchNorm ?? defaults.BatchNorm,
         LatentDim = LatentDim ?? defaults.LatentDim, Likelihood = Likelihood ?? defaults.Likelihood, GaussianStd = GaussianStd ?? defaults.GaussianStd,
@@ -131,9 +129,6 @@ public sealed record TrainingRequest
         ulong seed = r.Seed!.Value;
         var model = family.Configure(new ModelSettings(train.ExampleShape, train.ClassCount, r.LatentDim!.Value, network,
             r.Likelihood!.Value, r.GaussianStd!.Value, r.Beta!.Value, seed));
-        if (r.Conditioning is LabelConditioning conditioning)
-            model = model is ConditionalVaeConfig cvae ? cvae with { Conditioning = conditioning }
-                : throw new ArgumentException($"conditioning: where the label joins the networks applies to the conditional VAE (family cvae), not family {family.Name}.");
         int batchSize = r.BatchSize!.Value;
         if (batchSize <= 0) throw new ArgumentException($"batch_size {batchSize}: expected a positive integer.");
         var objective = new ObjectiveOptions
