@@ -131,11 +131,7 @@ public sealed class GaussianMixture
             if (Math.Abs(logLikelihood - previous) < tolerance) { converged = true; break; }
             previous = logLikelihood;
         }
-        var mixture = new GaussianMixture(ToFloat(weights, normalise: true), ToFloat(means), ToFloat(covs))
-        {
-            Iterations = iterations,
-            Converged = converged,
-        };
+        var mixture = new GaussianMixture(ToFloat(weights, normalise: true), ToFloat(means), ToFloat(covs));
         return new GaussianMixture(mixture.Weights, mixture.Means, mixture.Covariances)
         {
             Iterations = iterations,
@@ -198,17 +194,24 @@ public sealed class GaussianMixture
     public void Save(string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
-        {
-            ["kind"] = "gaussian-mixture",
-            ["iterations"] = Iterations.ToString(CultureInfo.InvariantCulture),
-            ["converged"] = Converged ? "true" : "false",
-            ["log_likelihood"] = TrainingLogLikelihood.ToString("R", CultureInfo.InvariantCulture),
-        };
-        SafeTensorsFile.Write(path,
-            [new SafeTensor("weights", [Components], Weights), new SafeTensor("means", [Components, Dimension], Means),
-             new SafeTensor("covariances", [Components, Dimension, Dimension], Covariances)], meta);
+        var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>());
+        foreach (var (key, value) in FitMetadata()) meta[key] = value;
+        SafeTensorsFile.Write(path, ToTensors(), meta);
     }
+
+    /// <summary>The mixture's tensors, named <c>{prefix}weights</c>, <c>{prefix}means</c> and <c>{prefix}covariances</c>.</summary>
+    public IReadOnlyList<SafeTensor> ToTensors(string prefix = "") =>
+        [new SafeTensor(prefix + "weights", [Components], Weights), new SafeTensor(prefix + "means", [Components, Dimension], Means),
+         new SafeTensor(prefix + "covariances", [Components, Dimension, Dimension], Covariances)];
+
+    /// <summary>The fit's figures as header entries (kind, iterations, converged, log_likelihood).</summary>
+    public IReadOnlyDictionary<string, string> FitMetadata(string prefix = "") => new Dictionary<string, string>
+    {
+        [prefix + "kind"] = "gaussian-mixture",
+        [prefix + "iterations"] = Iterations.ToString(CultureInfo.InvariantCulture),
+        [prefix + "converged"] = Converged ? "true" : "false",
+        [prefix + "log_likelihood"] = TrainingLogLikelihood.ToString("R", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Reads a mixture written by <see cref="Save"/>, with the header's metadata.</summary>
     /// <exception cref="FileFormatException">The file is missing, malformed, or not a valid mixture.</exception>
@@ -216,27 +219,34 @@ public sealed class GaussianMixture
     {
         if (!File.Exists(path)) throw new FileFormatException(path, "file not found");
         var content = SafeTensorsFile.Read(path);
+        return (FromTensors(content, path), content.Metadata);
+    }
+
+    /// <summary>The mixture stored under <paramref name="prefix"/> in <paramref name="content"/> (read from <paramref name="source"/>).</summary>
+    /// <exception cref="FileFormatException">The tensors are missing or do not form a valid mixture.</exception>
+    public static GaussianMixture FromTensors(SafeTensorsContent content, string source, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(content);
         try
         {
-            if (!content.TryGet("weights", out var w) || !content.TryGet("means", out var m) || !content.TryGet("covariances", out var c))
-                throw new ArgumentException("expected tensors weights, means and covariances");
+            if (!content.TryGet(prefix + "weights", out var w) || !content.TryGet(prefix + "means", out var m) || !content.TryGet(prefix + "covariances", out var c))
+                throw new ArgumentException($"expected tensors {prefix}weights, {prefix}means and {prefix}covariances");
             if (w.Shape.Length != 1 || m.Shape.Length != 2 || c.Shape.Length != 3 || m.Shape[0] != w.Shape[0]
                 || c.Shape[0] != w.Shape[0] || c.Shape[1] != m.Shape[1] || c.Shape[2] != m.Shape[1])
-                throw new ArgumentException($"shapes weights [{string.Join(", ", w.Shape)}], means [{string.Join(", ", m.Shape)}], covariances [{string.Join(", ", c.Shape)}]: expected [K], [K, D], [K, D, D]");
-            content.Metadata.TryGetValue("iterations", out var it);
-            content.Metadata.TryGetValue("converged", out var conv);
-            content.Metadata.TryGetValue("log_likelihood", out var ll);
-            var mixture = new GaussianMixture(w.Data, m.Data, c.Data)
+                throw new ArgumentException($"shapes {prefix}weights [{string.Join(", ", w.Shape)}], means [{string.Join(", ", m.Shape)}], covariances [{string.Join(", ", c.Shape)}]: expected [K], [K, D], [K, D, D]");
+            content.Metadata.TryGetValue(prefix + "iterations", out var it);
+            content.Metadata.TryGetValue(prefix + "converged", out var conv);
+            content.Metadata.TryGetValue(prefix + "log_likelihood", out var ll);
+            return new GaussianMixture(w.Data, m.Data, c.Data)
             {
                 Iterations = int.TryParse(it, NumberStyles.None, CultureInfo.InvariantCulture, out int i) ? i : 0,
                 Converged = conv == "true",
                 TrainingLogLikelihood = double.TryParse(ll, NumberStyles.Float, CultureInfo.InvariantCulture, out double l) ? l : double.NaN,
             };
-            return (mixture, content.Metadata);
         }
         catch (ArgumentException e)
         {
-            throw new FileFormatException(path, $"not a Gaussian mixture: {e.Message}", e);
+            throw new FileFormatException(source, $"not a Gaussian mixture: {e.Message}", e);
         }
     }
 

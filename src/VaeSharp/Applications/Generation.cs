@@ -33,7 +33,7 @@ public static class Generation
         if (sampler is PriorSampler) return Sample(model, count, seed, labels);
         if (count <= 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of samples must be positive.");
         if (sampler.LatentDim != model.LatentDim) throw new ArgumentException($"The sampler draws codes of dimension {sampler.LatentDim}; the model's is {model.LatentDim}.");
-        return Decode(model, sampler.Sample(RngStreams.Create(seed, RngStream.Sampling), count), count, labels);
+        return Decode(model, sampler.Sample(RngStreams.Create(seed, RngStream.Sampling), count, labels), count, labels);
     }
 
     /// <summary>E[x | z] for <paramref name="count"/> codes (count × latent dim values), decoded in batches without gradients;

@@ -11,7 +11,8 @@ namespace VaeSharp.Applications;
 /// <summary>
 /// Makes the samplers of a run, fitting them on first use and keeping them in the run folder:
 /// <c>RUN/samplers/gmm-{K}.safetensors</c> (the mixture) and <c>RUN/samplers/posterior.safetensors</c> (every training
-/// example's μ and log σ²). Each file records the SHA-256 of the <c>model.safetensors</c> it was fitted to; a model
+/// example's μ and log σ², and for a conditional model its label). For a conditional model both are per class: one
+/// mixture per class (tensors <c>class{c}.weights</c>, ...), and draws for class y among the examples of class y. Each file records the SHA-256 of the <c>model.safetensors</c> it was fitted to; a model
 /// trained further or replaced makes the sampler be fitted again.
 /// </summary>
 public static class LatentSamplers
@@ -48,7 +49,7 @@ public static class LatentSamplers
         string file = Path.Combine(folder, kind == SamplerKind.Gmm ? $"gmm-{components}.safetensors" : "posterior.safetensors");
         if (File.Exists(file))
         {
-            var stored = TryLoad(file, kind, modelHash, model.LatentDim);
+            var stored = TryLoad(file, kind, modelHash, model);
             if (stored is not null) return (stored, false, file);
         }
         var data = train();
@@ -60,19 +61,43 @@ public static class LatentSamplers
         };
         LatentSampler sampler;
         Directory.CreateDirectory(folder);
-        if (kind == SamplerKind.Gmm)
+        int d = model.LatentDim;
+        var (means, logVars, n) = EncodeAll(model, data, trainLimit, withLogVars: kind == SamplerKind.Posterior);
+        int[]? labels = model.IsConditional ? BatchLoader.Labels(data, Enumerable.Range(0, n).ToArray()) : null;
+        if (kind == SamplerKind.Gmm && labels is null)
         {
-            var (means, _, n) = EncodeAll(model, data, trainLimit, withLogVars: false);
-            var mixture = GaussianMixture.Fit(means, n, model.LatentDim, components, RngStreams.Create(model.Config.Seed, RngStream.SamplerFit));
+            var mixture = GaussianMixture.Fit(means, n, d, components, RngStreams.Create(model.Config.Seed, RngStream.SamplerFit));
             mixture.Save(file, metadata);
             sampler = new MixtureSampler(mixture);
         }
+        else if (kind == SamplerKind.Gmm)
+        {
+            var rng = RngStreams.Create(model.Config.Seed, RngStream.SamplerFit);
+            var mixtures = new GaussianMixture[model.ClassCount];
+            var tensors = new List<SafeTensor>();
+            for (int c = 0; c < mixtures.Length; c++)
+            {
+                var members = Enumerable.Range(0, n).Where(i => labels![i] == c).ToArray();
+                if (members.Length < components)
+                    throw new ArgumentException($"Class {c} has {members.Length} training examples, fewer than the {components} mixture components; give --components {Math.Max(1, members.Length)} or less.");
+                var points = new float[(long)members.Length * d];
+                for (int j = 0; j < members.Length; j++) means.AsSpan(members[j] * d, d).CopyTo(points.AsSpan(j * d));
+                mixtures[c] = GaussianMixture.Fit(points, members.Length, d, components, rng.Fork((ulong)c));
+                tensors.AddRange(mixtures[c].ToTensors($"class{c}."));
+                foreach (var (key, value) in mixtures[c].FitMetadata($"class{c}.")) metadata[key] = value;
+            }
+            metadata["kind"] = "gaussian-mixture-per-class";
+            metadata["classes"] = mixtures.Length.ToString(CultureInfo.InvariantCulture);
+            SafeTensorsFile.Write(file, tensors, metadata);
+            sampler = new MixtureSampler(mixtures);
+        }
         else
         {
-            var (means, logVars, n) = EncodeAll(model, data, trainLimit, withLogVars: true);
             metadata["kind"] = "aggregate-posterior";
-            SafeTensorsFile.Write(file, [new SafeTensor("means", [n, model.LatentDim], means), new SafeTensor("log_vars", [n, model.LatentDim], logVars!)], metadata);
-            sampler = new PosteriorSampler(means, logVars!, n, model.LatentDim);
+            List<SafeTensor> tensors = [new SafeTensor("means", [n, d], means), new SafeTensor("log_vars", [n, d], logVars!)];
+            if (labels is not null) tensors.Add(new SafeTensor("labels", [n], [.. labels.Select(l => (float)l)]));
+            SafeTensorsFile.Write(file, tensors, metadata);
+            sampler = new PosteriorSampler(means, logVars!, n, d, labels, model.ClassCount);
         }
         return (sampler, true, file);
     }
@@ -112,23 +137,32 @@ public static class LatentSamplers
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static LatentSampler? TryLoad(string file, SamplerKind kind, string modelHash, int latentDim)
+    private static LatentSampler? TryLoad(string file, SamplerKind kind, string modelHash, LatentVariableModel model)
     {
-        if (kind == SamplerKind.Gmm)
-        {
-            var (mixture, metadata) = GaussianMixture.Load(file);
-            if (!metadata.TryGetValue("model_sha256", out var hash) || hash != modelHash) return null;
-            if (mixture.Dimension != latentDim) throw new FileFormatException(file, $"a mixture of dimension {mixture.Dimension}; the model's latent dimension is {latentDim}.");
-            return new MixtureSampler(mixture);
-        }
+        int latentDim = model.LatentDim;
         var content = SafeTensorsFile.Read(file);
         if (!content.Metadata.TryGetValue("model_sha256", out var h) || h != modelHash) return null;
-        if (!content.TryGet("means", out var m) || !content.TryGet("log_vars", out var l) || m.Shape.Length != 2 || m.Shape[1] != latentDim
-            || !m.Shape.SequenceEqual(l.Shape))
-            throw new FileFormatException(file, $"expected tensors means and log_vars of shape [n, {latentDim}].");
         try
         {
-            return new PosteriorSampler(m.Data, l.Data, m.Shape[0], latentDim);
+            if (kind == SamplerKind.Gmm)
+            {
+                var mixtures = model.IsConditional
+                    ? Enumerable.Range(0, model.ClassCount).Select(c => GaussianMixture.FromTensors(content, file, $"class{c}.")).ToArray()
+                    : [GaussianMixture.FromTensors(content, file)];
+                if (mixtures.Any(m => m.Dimension != latentDim)) throw new ArgumentException($"a mixture of dimension {mixtures[0].Dimension}; the model's latent dimension is {latentDim}");
+                return model.IsConditional ? new MixtureSampler(mixtures) : new MixtureSampler(mixtures[0]);
+            }
+            if (!content.TryGet("means", out var m) || !content.TryGet("log_vars", out var l) || m.Shape.Length != 2 || m.Shape[1] != latentDim
+                || !m.Shape.SequenceEqual(l.Shape))
+                throw new ArgumentException($"expected tensors means and log_vars of shape [n, {latentDim}]");
+            int[]? labels = null;
+            if (model.IsConditional)
+            {
+                if (!content.TryGet("labels", out var y) || y.Shape.Length != 1 || y.Shape[0] != m.Shape[0])
+                    throw new ArgumentException($"expected a tensor labels of shape [{m.Shape[0]}] for the conditional model");
+                labels = [.. y.Data.Select(v => (int)v)];
+            }
+            return new PosteriorSampler(m.Data, l.Data, m.Shape[0], latentDim, labels, model.ClassCount);
         }
         catch (ArgumentException e)
         {
