@@ -61,6 +61,7 @@ internal static class GenerationInputs
             throw new UsageException($"{file}: the image is {image.Width}×{image.Height}; the model reads {w}×{h} images (resize it first).");
         var values = new float[c * h * w];
         int ch = image.Channels;
+        const float scale = 1f / 255f;   // as the data sets scale their bytes, so a saved test image encodes to the same code
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
             {
@@ -68,10 +69,10 @@ internal static class GenerationInputs
                 if (c == 1)
                 {
                     float gray = ch >= 3 ? (image.Pixels[at] + image.Pixels[at + 1] + image.Pixels[at + 2]) / 3f : image.Pixels[at];
-                    values[y * w + x] = gray / 255f;
+                    values[y * w + x] = gray * scale;
                 }
                 else
-                    for (int k = 0; k < 3; k++) values[k * h * w + y * w + x] = image.Pixels[at + (ch >= 3 ? k : 0)] / 255f;
+                    for (int k = 0; k < 3; k++) values[k * h * w + y * w + x] = image.Pixels[at + (ch >= 3 ? k : 0)] * scale;
             }
         return values;
     }
