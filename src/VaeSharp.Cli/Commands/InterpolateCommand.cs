@@ -44,10 +44,14 @@ internal static class InterpolateCommand
             int? priorPairs = p.GetValue(prior);
             if ((files ? 1 : 0) + (indices ? 1 : 0) + (priorPairs is null ? 0 : 1) > 1)
                 throw new UsageException("Choose one kind of endpoints: --from/--to (test images), --from-image/--to-image (files) or --prior N.");
-            if (files && (p.GetValue(fromImage) is null || p.GetValue(toImage) is null)) throw new UsageException("--from-image and --to-image go together.");
             if (priorPairs is < 1 or > GenerationInputs.MaxImages) throw new UsageException($"--prior {priorPairs}: expected 1 to {GenerationInputs.MaxImages} paths.");
             bool labelPath = p.GetValue(labelFrom) is not null || p.GetValue(labelTo) is not null;
             if (labelPath && (p.GetValue(labelFrom) is null || p.GetValue(labelTo) is null)) throw new UsageException("--label-from and --label-to go together.");
+            // A label path keeps z at the start code: it has no end image.
+            if (labelPath && (p.GetValue(to) is not null || p.GetValue(toImage) is not null))
+                throw new UsageException("--label-from/--label-to keep z fixed at the start code: give --from or --from-image (or --prior), without --to or --to-image.");
+            if (!labelPath && files && (p.GetValue(fromImage) is null || p.GetValue(toImage) is null)) throw new UsageException("--from-image and --to-image go together.");
+            if (labelPath && files && p.GetValue(fromImage) is null) throw new UsageException("--to-image needs --from-image.");
             if (labelPath && p.GetValue(label) is not null) throw new UsageException("--label fixes the class of a path of z; --label-from/--label-to move the class with z fixed: choose one.");
 
             string runPath = p.GetValue(runArg)!;
@@ -84,20 +88,20 @@ internal static class InterpolateCommand
             {
                 pairs = 1;
                 startImages = GenerationInputs.ReadImage(p.GetValue(fromImage)!, model.InputShape);
-                endImages = GenerationInputs.ReadImage(p.GetValue(toImage)!, model.InputShape);
+                endImages = labelPath ? startImages : GenerationInputs.ReadImage(p.GetValue(toImage)!, model.InputShape);
                 if (model.IsConditional && p.GetValue(label) is null && p.GetValue(labelFrom) is null)
                     throw new UsageException($"{runPath} is a conditional model: image files carry no label; give --label C (0 to {model.ClassCount - 1}) or --label-from/--label-to.");
                 int[]? encodeWith = model.IsConditional ? [p.GetValue(label) ?? p.GetValue(labelFrom)!.Value] : null;
                 start = Interpolation.EncodeMeans(model, startImages, 1, encodeWith);
                 end = Interpolation.EncodeMeans(model, endImages, 1, encodeWith);
-                endpoints = $"{p.GetValue(fromImage)} → {p.GetValue(toImage)}";
+                endpoints = labelPath ? p.GetValue(fromImage)! : $"{p.GetValue(fromImage)} → {p.GetValue(toImage)}";
             }
             else
             {
                 var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
                 BatchLoader.CheckFits(test, model);
                 var a = GenerationInputs.ParseIndices(p.GetValue(from) ?? "0", "--from", test);
-                var b = GenerationInputs.ParseIndices(p.GetValue(to) ?? "1", "--to", test);
+                var b = labelPath ? a : GenerationInputs.ParseIndices(p.GetValue(to) ?? "1", "--to", test);
                 if (a.Length != b.Length) throw new UsageException($"--from has {a.Length} indices and --to {b.Length}: give one end for each start.");
                 pairs = a.Length;
                 start = Interpolation.EncodeMeans(model, test, a);
@@ -105,7 +109,8 @@ internal static class InterpolateCommand
                 startImages = BatchLoader.Load(test, a).X.ToArray();
                 endImages = BatchLoader.Load(test, b).X.ToArray();
                 if (test.ClassCount > 0) ownLabels = BatchLoader.Labels(test, a);
-                endpoints = $"{config.Data} test images {string.Join(",", a)} → {string.Join(",", b)}";
+                endpoints = labelPath ? $"{config.Data} test image{(a.Length == 1 ? "" : "s")} {string.Join(",", a)}"
+                    : $"{config.Data} test images {string.Join(",", a)} → {string.Join(",", b)}";
             }
 
             InterpolationResult result;

@@ -140,10 +140,16 @@ public sealed class GenerationVerbsTests(GenerationRunsFixture fixture) : IClass
     public void Transfer_WritesImagesTimesLabels_ForAConditionalModel_AndRefusesOthers()
     {
         string file = Out("transfer.png");
-        var json = Json(Vae("transfer", fixture.Runs["cvae"], "--images", "0,1,2", "--out", file, "--json"));
+        var json = Json(Vae("transfer", fixture.Runs["cvae"], "--images", "0,1,2", "--measure", "30", "--classifier-cache", fixture.ClassifierCache, "--out", file, "--json"));
         Assert.Equal(11, json.GetProperty("columns").GetInt32());
+        Assert.InRange(json.GetProperty("success_rate").GetDouble(), 0, 1);
+        Assert.Equal(10, json.GetProperty("success_rate_per_label").GetArrayLength());
+        Assert.Equal(30, json.GetProperty("measured_on").GetInt32());
         var image = ImageCodec.Read(file);
         Assert.Equal((GridSide(11), GridSide(3)), (image.Width, image.Height));
+        var offset = Json(Vae("transfer", fixture.Runs["cvae"], "--images", "0", "--class-offset", "--measure", "0", "--out", Out("offset.png"), "--json"));
+        Assert.True(offset.GetProperty("class_offset").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, offset.GetProperty("success_rate").ValueKind);
         AssertBadInput(Vae("transfer", fixture.Runs["mlp"]), "conditional model");
         AssertBadInput(Vae("transfer", fixture.Runs["conv"]), "conditional model");
         AssertBadInput(Vae("transfer", fixture.Runs["cvae"], "--image", "x.png"), "--label");

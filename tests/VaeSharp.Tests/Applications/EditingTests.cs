@@ -130,6 +130,37 @@ public sealed class EditingTests
     }
 
     [Fact]
+    public void TransferWithClassOffsets_MovesTheCodeBetweenClassMeans()
+    {
+        var model = new ConditionalVae(TestData.SmallCvae(classes: 2, latent: 2));
+        var data = TestData.TwoPrototypes(20);
+        var means = LabelTransfer.ClassMeans(model, data);
+        var z0 = Interpolation.EncodeMeans(model, data, Enumerable.Range(0, 20).Where(i => data.Label(i) == 0).ToArray());
+        Assert.Equal(z0.Where((_, k) => k % 2 == 0).Average(), means[0], 5);
+        var plain = LabelTransfer.Grid(model, data, [0, 1]);
+        var moved = LabelTransfer.Grid(model, data, [0, 1], means);
+        // The image's own label: the code is not moved.
+        Assert.Equal(plain[..16], moved[..16]);
+        // Image 0 (class 0) with label 1: z + m_1 − m_0.
+        var z = Interpolation.EncodeMeans(model, data, [0]);
+        float[] shifted = [z[0] + means[2] - means[0], z[1] + means[3] - means[1]];
+        Assert.Equal(Decode(model, shifted, 1, [1]), moved[16..32]);
+    }
+
+    [Fact]
+    public void TransferSuccess_CountsTheOtherLabelsOnly()
+    {
+        var model = new ConditionalVae(TestData.SmallCvae(classes: 2, latent: 2));
+        var data = TestData.TwoPrototypes(6);   // labels 0, 1, 0, 1, 0, 1
+        // A judge that always says "class 1": right for every image of class 0 sent to 1, wrong for class 1 sent to 0.
+        var (overall, perLabel) = LabelTransfer.SuccessRate(model, data, 6, (_, n) => Enumerable.Repeat(1, n).ToArray());
+        Assert.Equal(0.5, overall);
+        Assert.Equal([0.0, 1.0], perLabel);
+        // A judge that reads the grid's column: every transfer succeeds.
+        Assert.Equal(1.0, LabelTransfer.SuccessRate(model, data, 6, (_, n) => [.. Enumerable.Range(0, n).Select(i => i % 2)]).Overall);
+    }
+
+    [Fact]
     public void Ink_IsTheMeanPixelValue_AndQuantileIsNearestRank()
     {
         Assert.Equal([0.25f, 1f], LatentArithmetic.Ink([0f, 0f, 0f, 1f, 1f, 1f, 1f, 1f], 2));
