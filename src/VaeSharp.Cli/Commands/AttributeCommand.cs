@@ -94,10 +94,10 @@ internal static class AttributeCommand
             ImageOutput.SaveGrid(file, edited, sources.Length * strengthValues.Length, model.InputShape, strengthValues.Length);
 
             // The measurement.
-            double[]? rates = null;
+            double[]? rates = null, classKept = null;
             string? measuredBy = null;
             int measured = 0;
-            if (p.GetValue(measure) > 0 && (direction.PositiveClasses is not null || direction.HighThreshold is not null))
+            if (p.GetValue(measure) > 0 && (direction.PositiveClasses is not null || direction.HighThresholds is not null))
             {
                 var group = WithoutAttribute(direction, test).Take(p.GetValue(measure)).ToArray();
                 measured = group.Length;
@@ -105,19 +105,28 @@ internal static class AttributeCommand
                 {
                     var groupCodes = Interpolation.EncodeMeans(model, test, group);
                     int[]? groupLabels = model.IsConditional ? BatchLoader.Labels(test, group) : null;
+                    int[]? sourceClasses = test.ClassCount > 0 ? BatchLoader.Labels(test, group) : null;
+                    FeatureClassifier? classifier = null;
+                    if (direction.PositiveClasses is not null || sourceClasses is not null)
+                    {
+                        string cache = p.GetValue(classifierCache) ?? Path.Combine(new DataCache().Root, "classifiers");
+                        (classifier, _) = FeatureClassifier.LoadOrTrain(train, test, cache, p.GetValue(json) ? null : line => console.Line(line));
+                    }
                     Func<float[], int, int> success;
                     if (direction.PositiveClasses is int[] wanted)
                     {
-                        string cache = p.GetValue(classifierCache) ?? Path.Combine(new DataCache().Root, "classifiers");
-                        var (classifier, _) = FeatureClassifier.LoadOrTrain(train, test, cache, p.GetValue(json) ? null : line => console.Line(line));
-                        measuredBy = string.Create(CultureInfo.InvariantCulture, $"the feature classifier ({classifier.TestAccuracy:P2} right on the test set): predicted class in {{{string.Join(",", wanted)}}}");
+                        measuredBy = string.Create(CultureInfo.InvariantCulture, $"the feature classifier ({classifier!.TestAccuracy:P2} right on the test set): predicted class in {{{string.Join(",", wanted)}}}");
                         success = (imgs, count) => classifier.Predict(imgs, count).Count(wanted.Contains);
                     }
                     else
                     {
-                        double high = direction.HighThreshold!.Value;
-                        measuredBy = string.Create(CultureInfo.InvariantCulture, $"ink ≥ {high:F4} (the training set's top-quarter boundary)");
-                        success = (imgs, count) => LatentArithmetic.Ink(imgs, count).Count(v => v >= high);
+                        measuredBy = sourceClasses is null
+                            ? string.Create(CultureInfo.InvariantCulture, $"ink ≥ {direction.HighFor(0):F4} (the training set's top-quarter boundary)")
+                            : "ink ≥ the top-quarter boundary of the image's class in the training set";
+                        success = (imgs, count) => LatentArithmetic.Ink(imgs, count).Where((v, i) => v >= direction.HighFor(sourceClasses?[i] ?? 0)).Count();
+                        if (classifier is not null && !model.IsConditional)
+                            classKept = LatentArithmetic.SuccessRates(model, groupCodes, measured, direction.Vector, strengthValues,
+                                (imgs, count) => classifier.Predict(imgs, count).Where((c, i) => c == sourceClasses![i]).Count(), groupLabels);
                     }
                     rates = LatentArithmetic.SuccessRates(model, groupCodes, measured, direction.Vector, strengthValues, success, groupLabels);
                 }
@@ -129,7 +138,7 @@ internal static class AttributeCommand
                 {
                     output = file, direction = direction.Name, definition = direction.Definition, saved,
                     direction_file = AttributeDirection.FileIn(runPath, direction.Name), positive_count = direction.PositiveCount, negative_count = direction.NegativeCount,
-                    length = direction.Length, images = sources, strengths = strengthValues, success_rates = rates, measured_on = measured, measured_by = measuredBy,
+                    length = direction.Length, images = sources, strengths = strengthValues, success_rates = rates, measured_on = measured, measured_by = measuredBy, class_kept_rates = classKept,
                 }, JsonOut.Options));
                 return VaeCli.Ok;
             }
@@ -139,7 +148,10 @@ internal static class AttributeCommand
             if (rates is not null)
                 console.Line(string.Create(CultureInfo.InvariantCulture,
                     $"Success on {measured} test images without the attribute, by {measuredBy}: {string.Join("  ", strengthValues.Select((s, j) => $"s={s}: {rates[j]:P1}"))}"));
-            else if (p.GetValue(measure) > 0 && direction.PositiveClasses is null && direction.HighThreshold is null)
+            if (classKept is not null)
+                console.Line(string.Create(CultureInfo.InvariantCulture,
+                    $"Still classified as their class: {string.Join("  ", strengthValues.Select((s, j) => $"s={s}: {classKept[j]:P1}"))}"));
+            else if (p.GetValue(measure) > 0 && direction.PositiveClasses is null && direction.HighThresholds is null)
                 console.Line("Not measured: a CSV attribute has no classifier here.");
             return VaeCli.Ok;
         }));
@@ -172,13 +184,28 @@ internal static class AttributeCommand
         }
         if (p.GetValue(ink))
         {
+            // Quarters within each class when there are labels: both groups then hold every class alike, and the
+            // direction thickens strokes without turning 1s into 0s and 8s (the digits with the most ink).
             var scores = LatentArithmetic.Ink(train, limit);
-            double low = LatentArithmetic.Quantile(scores, 0.25), high = LatentArithmetic.Quantile(scores, 0.75);
-            var (vector, np, nn) = LatentArithmetic.Direction(model, train, i => scores[i] >= high ? true : scores[i] <= low ? false : null, limit);
+            int classes = train.ClassCount;
+            int[] labels = classes > 0 ? BatchLoader.Labels(train, Enumerable.Range(0, scores.Length).ToArray()) : new int[scores.Length];
+            int classGroups = Math.Max(1, classes);
+            var low = new double[classGroups];
+            var high = new double[classGroups];
+            for (int c = 0; c < classGroups; c++)
+            {
+                var members = scores.Where((_, i) => labels[i] == c).ToArray();
+                if (members.Length == 0) { low[c] = double.NegativeInfinity; high[c] = double.PositiveInfinity; continue; }
+                low[c] = LatentArithmetic.Quantile(members, 0.25);
+                high[c] = LatentArithmetic.Quantile(members, 0.75);
+            }
+            var (vector, np, nn) = LatentArithmetic.Direction(model, train, i => scores[i] >= high[labels[i]] ? true : scores[i] <= low[labels[i]] ? false : null, limit);
             return new AttributeDirection
             {
-                Name = p.GetValue(name) ?? "ink", Definition = string.Create(CultureInfo.InvariantCulture, $"ink (mean pixel value): top quarter (≥ {high:F4}) − bottom quarter (≤ {low:F4})"),
-                Vector = vector, PositiveCount = np, NegativeCount = nn, Data = train.Name, ModelSha256 = modelHash, LowThreshold = low, HighThreshold = high,
+                Name = p.GetValue(name) ?? "ink",
+                Definition = classes > 0 ? "ink (mean pixel value): top quarter − bottom quarter within each class"
+                    : string.Create(CultureInfo.InvariantCulture, $"ink (mean pixel value): top quarter (≥ {high[0]:F4}) − bottom quarter (≤ {low[0]:F4})"),
+                Vector = vector, PositiveCount = np, NegativeCount = nn, Data = train.Name, ModelSha256 = modelHash, LowThresholds = low, HighThresholds = high,
             };
         }
         string csvFile = p.GetValue(csv)!, columnName = p.GetValue(column)!;
@@ -196,10 +223,11 @@ internal static class AttributeCommand
     {
         if (direction.NegativeClasses is int[] without && test.ClassCount > 0)
             return Enumerable.Range(0, test.Count).Where(i => without.Contains(test.Label(i)));
-        if (direction.LowThreshold is double low)
+        if (direction.LowThresholds is not null)
         {
             var scores = LatentArithmetic.Ink(test);
-            return Enumerable.Range(0, test.Count).Where(i => scores[i] <= low);
+            bool byClass = direction.LowThresholds.Length > 1 && test.ClassCount > 0;
+            return Enumerable.Range(0, test.Count).Where(i => scores[i] <= direction.LowFor(byClass ? test.Label(i) : 0));
         }
         return Enumerable.Range(0, test.Count);
     }

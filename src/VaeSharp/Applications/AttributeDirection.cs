@@ -42,11 +42,19 @@ public sealed record AttributeDirection
     /// <summary>For a class attribute: the classes without it; null otherwise.</summary>
     public int[]? NegativeClasses { get; init; }
 
-    /// <summary>For a scalar attribute (ink): the score at or below which an example counts as without it; null otherwise.</summary>
-    public double? LowThreshold { get; init; }
+    /// <summary>For a scalar attribute (ink): the score at or below which an example counts as without it — one per class when
+    /// the data has labels (the quarters are taken within each class, so the two groups hold the classes alike and the
+    /// direction does not change the class), else one; null for other attributes.</summary>
+    public double[]? LowThresholds { get; init; }
 
-    /// <summary>For a scalar attribute (ink): the score at or above which an example counts as with it; null otherwise.</summary>
-    public double? HighThreshold { get; init; }
+    /// <summary>For a scalar attribute (ink): the score at or above which an example counts as with it, as <see cref="LowThresholds"/>.</summary>
+    public double[]? HighThresholds { get; init; }
+
+    /// <summary>The low threshold that applies to an example of class <paramref name="label"/> (any label when there is one threshold).</summary>
+    public double LowFor(int label) => LowThresholds is { Length: 1 } one ? one[0] : LowThresholds![label];
+
+    /// <summary>The high threshold that applies to an example of class <paramref name="label"/>.</summary>
+    public double HighFor(int label) => HighThresholds is { Length: 1 } one ? one[0] : HighThresholds![label];
 
     /// <summary>Euclidean length of <see cref="Vector"/>.</summary>
     [JsonIgnore]

@@ -181,6 +181,18 @@ public sealed class GenerationVerbsTests(GenerationRunsFixture fixture) : IClass
     }
 
     [Fact]
+    public void Attribute_Ink_TakesQuartersWithinEachClass_AndMeasuresTheClassKept()
+    {
+        string run = fixture.Runs["mlp"];
+        var json = Json(Vae("attribute", run, "--ink", "--name", "thick", "--strengths", "0,1", "--measure", "40",
+            "--classifier-cache", fixture.ClassifierCache, "--out", Out("thick.png"), "--json"));
+        Assert.Contains("within each class", json.GetProperty("definition").GetString());
+        Assert.Equal(2, json.GetProperty("class_kept_rates").GetArrayLength());
+        using var saved = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, "directions", "thick.json")));
+        Assert.Equal(10, saved.RootElement.GetProperty("high_thresholds").GetArrayLength());
+    }
+
+    [Fact]
     public void Attribute_Ink_AndCsv_OnAConditionalModel_AndRefusals()
     {
         string run = fixture.Runs["cvae"];
