@@ -131,12 +131,13 @@ public sealed class GaussianMixture
             if (Math.Abs(logLikelihood - previous) < tolerance) { converged = true; break; }
             previous = logLikelihood;
         }
-        var mixture = new GaussianMixture(ToFloat(weights, normalise: true), ToFloat(means), ToFloat(covs));
-        return new GaussianMixture(mixture.Weights, mixture.Means, mixture.Covariances)
+        // The float32 parameters are the mixture; its log-likelihood is measured on them.
+        var (w, m, c) = (ToFloat(weights, normalise: true), ToFloat(means), ToFloat(covs));
+        return new GaussianMixture(w, m, c)
         {
             Iterations = iterations,
             Converged = converged,
-            TrainingLogLikelihood = mixture.MeanLogLikelihood(points, count),
+            TrainingLogLikelihood = new GaussianMixture(w, m, c).MeanLogLikelihood(points, count),
         };
     }
 

@@ -49,7 +49,10 @@ public static class LatentSamplers
         string file = Path.Combine(folder, kind == SamplerKind.Gmm ? $"gmm-{components}.safetensors" : "posterior.safetensors");
         if (File.Exists(file))
         {
-            var stored = TryLoad(file, kind, modelHash, model);
+            // A file fitted to another model, or damaged, is fitted again (and replaced).
+            LatentSampler? stored = null;
+            try { stored = TryLoad(file, kind, modelHash, model); }
+            catch (FileFormatException) { }
             if (stored is not null) return (stored, false, file);
         }
         var data = train();

@@ -156,14 +156,24 @@ public sealed class FeatureClassifier : Module
         var classifier = new FeatureClassifier(train.ExampleShape, train.ClassCount);
         if (System.IO.File.Exists(file))
         {
-            var content = SafeTensorsFile.Read(file);
-            if (content.Metadata.TryGetValue("fingerprint", out var stored) && stored == fingerprint)
+            // A cached file that is damaged, of another fingerprint or without its figures is replaced by a new training.
+            try
             {
-                ModelIO.Load(classifier, file);
-                classifier.TestAccuracy = double.Parse(content.Metadata["test_accuracy"], CultureInfo.InvariantCulture);
-                classifier.TestCount = int.Parse(content.Metadata["test_examples"], CultureInfo.InvariantCulture);
-                classifier.File = file;
-                return (classifier, false);
+                var content = SafeTensorsFile.Read(file);
+                if (content.Metadata.TryGetValue("fingerprint", out var stored) && stored == fingerprint
+                    && content.Metadata.TryGetValue("test_accuracy", out var accuracy) && double.TryParse(accuracy, NumberStyles.Float, CultureInfo.InvariantCulture, out double a)
+                    && content.Metadata.TryGetValue("test_examples", out var examples) && int.TryParse(examples, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+                {
+                    ModelIO.Load(classifier, file);
+                    classifier.TestAccuracy = a;
+                    classifier.TestCount = n;
+                    classifier.File = file;
+                    return (classifier, false);
+                }
+            }
+            catch (FileFormatException)
+            {
+                classifier = new FeatureClassifier(train.ExampleShape, train.ClassCount);   // a partial load is discarded
             }
         }
         classifier.Fit(train, progress);

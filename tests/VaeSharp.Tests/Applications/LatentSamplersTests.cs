@@ -35,6 +35,10 @@ public sealed class LatentSamplersTests
             Assert.Equal(first.Sample(new RandomGenerator(4), 50), second.Sample(new RandomGenerator(4), 50));
             Assert.Equal(kind, second.Kind);
 
+            // A damaged file is fitted again.
+            File.WriteAllBytes(file!, [0, 1]);
+            Assert.True(LatentSamplers.Open(run, model, kind, () => data, components: 2).Fitted);
+
             // Another model in the same folder: the stored sampler no longer fits it and is refitted.
             ModelIO.Save(new Vae(TestData.SmallVae(latent: 2, seed: 99)), Path.Combine(run, RunFolder.ModelFile));
             Assert.True(LatentSamplers.Open(run, model, kind, () => data, components: 2).Fitted);

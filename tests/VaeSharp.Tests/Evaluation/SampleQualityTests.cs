@@ -24,6 +24,11 @@ public sealed class SampleQualityTests
             test.CopyExamples(Enumerable.Range(0, 40).ToArray(), values);
             Assert.Equal(classifier.Features(values, 40), cached.Features(values, 40));
             Assert.True(FeatureClassifier.LoadOrTrain(TestData.TwoPrototypes(100), test, cache).Trained);   // other training values
+            // A damaged cache file is replaced by a new training, not reported as an error.
+            File.WriteAllBytes(cached.File!, [1, 2, 3]);
+            var (retrained, trainedOverDamage) = FeatureClassifier.LoadOrTrain(train, test, cache);
+            Assert.True(trainedOverDamage);
+            Assert.Equal(classifier.Features(values, 40), retrained.Features(values, 40));   // the same deterministic training
             var error = Assert.Throws<ArgumentException>(() => FeatureClassifier.LoadOrTrain(TestData.Noise(50), TestData.Noise(10), cache));
             Assert.Contains("no labels", error.Message);
         }
