@@ -10,11 +10,12 @@ namespace VaeSharp.Cli.Commands;
 // training set the first time (RUN/samplers/) and says so on stderr-free stdout only in text mode.
 internal sealed class SamplerOptions
 {
-    public Option<string> Sampler { get; } = new("--sampler")
+    public Option<string?> Sampler { get; } = new("--sampler")
     {
-        Description = "Where z comes from: normal = the prior N(0, I); gmm = a Gaussian mixture fitted by EM to the training set's posterior means; " +
-            "posterior = the aggregate posterior (a random training example's q(z|x)). gmm and posterior are fitted on first use and kept in RUN/samplers/.",
-        DefaultValueFactory = _ => "normal",
+        Description = "Where z comes from: normal = the prior N(0, I); gmm = a Gaussian mixture fitted by EM to the training set's posterior means " +
+            "(per class for a conditional model); posterior = the aggregate posterior (a random training example's q(z|x)). gmm and posterior are " +
+            "fitted on first use and kept in RUN/samplers/. Default: gmm for a conditional model (its samples then follow their label: 98.6 % " +
+            "against 72.6 % with N(0, I), docs/generation.md), normal otherwise.",
     };
 
     public Option<int> Components { get; } = new("--components")
@@ -27,13 +28,15 @@ internal sealed class SamplerOptions
 
     public IEnumerable<Option> All => [Sampler, Components];
 
-    public SamplerKind Kind(ParseResult p) => ConfigJson.Parse<SamplerKind>(p.GetValue(Sampler)!, "--sampler");
+    public SamplerKind Kind(ParseResult p, LatentVariableModel model) =>
+        p.GetValue(Sampler) is string given ? ConfigJson.Parse<SamplerKind>(given, "--sampler")
+        : model.IsConditional ? SamplerKind.Gmm : SamplerKind.Normal;
 
     public (LatentSampler Sampler, bool Fitted, string? File) Open(ParseResult p, string runPath, RunConfig config, LatentVariableModel model, string? dataDir)
     {
         int k = p.GetValue(Components);
         if (k is < 1 or > LatentSamplers.MaxComponents) throw new UsageException($"--components {k}: expected 1 to {LatentSamplers.MaxComponents}.");
-        if (p.GetResult(Components) is { Implicit: false } && Kind(p) != SamplerKind.Gmm) throw new UsageException("--components applies to --sampler gmm only.");
-        return LatentSamplers.Open(runPath, model, Kind(p), () => DatasetCatalog.Load(config.Data, dataDir).Train, k, config.TrainLimit);
+        if (p.GetResult(Components) is { Implicit: false } && Kind(p, model) != SamplerKind.Gmm) throw new UsageException("--components applies to --sampler gmm only.");
+        return LatentSamplers.Open(runPath, model, Kind(p, model), () => DatasetCatalog.Load(config.Data, dataDir).Train, k, config.TrainLimit);
     }
 }

@@ -216,6 +216,16 @@ public sealed class GenerationVerbsTests(GenerationRunsFixture fixture) : IClass
     }
 
     [Theory]
+    [InlineData("mlp", "normal")]
+    [InlineData("cvae", "gmm")]
+    public void Sample_DefaultSampler_IsThePerClassMixtureForConditionalModels_ElseThePrior(string kind, string expected)
+    {
+        string[] which = kind == "cvae" ? ["--grid-by-label"] : ["--count", "4"];
+        var result = Json(Vae([.. new[] { "sample", fixture.Runs[kind], "--out", Out($"default-{kind}.png"), "--json" }, .. which]));
+        Assert.Equal(expected, result.GetProperty("sampler").GetString());
+    }
+
+    [Theory]
     [InlineData("mlp")]
     [InlineData("conv")]
     [InlineData("cvae")]
