@@ -27,6 +27,8 @@ public enum RngStream : ulong
     ImportanceSampling = 7,
     /// <summary>Synthetic inputs of the step benchmark.</summary>
     BenchmarkData = 9,
+    /// <summary>The shuffle that splits a data set without a test split of its own into train and test (seeded by <see cref="Data.DataOptions.SplitSeed"/>).</summary>
+    DataSplit = 10,
 }
 
 /// <summary>Creates the generator of a stream.</summary>

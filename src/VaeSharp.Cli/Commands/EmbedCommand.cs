@@ -33,7 +33,7 @@ internal static class EmbedCommand
             var (config, model) = RunFolder.Load(runPath);
             if (p.GetValue(csv) is string csvOut) ImageOutput.EnsureFolder(csvOut);   // both outputs checked before either is written
             var (xDim, yDim) = CommonOptions.ParseDims(p.GetValue(dims)!, model.LatentDim);
-            var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+            var (_, test) = DatasetCatalog.Load(config, p.GetValue(dataDir));
 
             var embedding = LatentEmbedding.Compute(model, test, p.GetValue(limit));
             string file = p.GetValue(output) ?? Path.Combine(runPath, "latent_scatter.png");

@@ -34,7 +34,7 @@ internal static class EvalCommand
             if (p.GetValue(output) is string outFile) ImageOutput.EnsureFolder(outFile);
             if (p.GetValue(plot) is string plotOut) ImageOutput.EnsureFolder(plotOut);
             var (config, model) = RunFolder.Load(runPath);
-            var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+            var (_, test) = DatasetCatalog.Load(config, p.GetValue(dataDir));
             if (p.GetValue(limit) is int l) test = test.Take(l);
             CommonOptions.Positive(p.GetValue(k), "--k");
             var t = LossEvaluation.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
