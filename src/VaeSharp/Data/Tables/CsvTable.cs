@@ -10,7 +10,7 @@ namespace VaeSharp.Data.Tables;
 // otherwise be buffered whole). Row numbers count data rows from 1; line numbers count the file's lines from 1.
 internal sealed class CsvTable
 {
-    public const int DefaultMaxLineLength = 1 << 24;   // 16 Mi characters
+    public const int DefaultMaxLineLength = 1 << 22;   // 4 Mi characters, below Sep's own 16 Mi row buffer
 
     private CsvTable(string path, string[] header, List<string[]> rows, List<int> lines, List<string> skipped)
     {
@@ -63,6 +63,11 @@ internal sealed class CsvTable
                 rows.Add(cells);
                 lines.Add(line);
             }
+        }
+        catch (NotSupportedException e)
+        {
+            // Sep's row buffer is full: a quote that never closes makes the rest of the file one row.
+            throw new DataFormatException(path, $"a row of {header?.Length.ToString() ?? "the"} columns after data row {rows.Count + skipped.Count} runs past {16 << 20:N0} characters: a quote (\") that is never closed? ({e.Message})", e);
         }
         catch (InvalidDataException e)
         {

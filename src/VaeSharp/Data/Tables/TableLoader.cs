@@ -56,7 +56,7 @@ public static class TableLoader
             columns = new TableColumn[header.Length - (labelIndex >= 0 ? 1 : 0)];
             int at = 0;
             for (int j = 0; j < header.Length; j++)
-                if (j != labelIndex) columns[at++] = Infer(csv, j, overrides.GetValueOrDefault(header[j]), options.SkipBad);
+                if (j != labelIndex) columns[at++] = Infer(csv, j, overrides.TryGetValue(header[j], out var kind) ? kind : null, options.SkipBad);
             if (labelIndex >= 0) classNames = SortedDistinct(csv.Rows.Select(r => r[labelIndex].Trim()).Where(c => !TableSchema.IsMissing(c)));
         }
         var valueColumns = columns.Where(c => c.Kind != ColumnKind.Ignore).ToArray();
