@@ -109,4 +109,26 @@ public sealed class ImportedImagesTests : IDisposable
         var (saved, _) = RunFolder.Load(run.Folder.Path);
         Assert.Equal([3, 8, 8], saved.Model.InputShape);
     }
+
+    [Fact]
+    public void ThePytorchVae64Preset_TrainsOnAnImported64x64ColourFolder()
+    {
+        string root = _temp.Combine("faces");
+        for (int i = 0; i < 8; i++) ImageFolderTests.Png(Path.Combine(root, $"{i}.png"), ImageFolderTests.Pattern(80, 72, 3, i));   // resized to 64
+        var imports = new ImportedImages(_temp.Combine("cache"));
+        imports.Import(root, "faces", new DataOptions { ImageSize = 64 });
+        var (train, test) = imports.Load("faces", new DataOptions { TestFraction = 0.25 });
+        var (config, options) = new TrainingRequest { Epochs = 1 }.Resolve(train, "faces", TrainingPreset.PytorchVae64);
+        var network = config.Model.Network;
+        Assert.Equal([32, 64, 128, 256, 512], network.Channels);
+        Assert.True(network.BatchNorm);
+        Assert.Empty(network.Hidden);
+        Assert.Equal(128, config.Model.LatentDim);
+        Assert.Equal([3, 64, 64], config.Model.InputShape);
+        using var run = TrainingRun.Start(_temp.Combine("run"), config, train, test, options with { ReconstructionCount = 2 });
+        var report = run.RunEpoch()!;
+        Assert.True(double.IsFinite(report.Loss) && double.IsFinite(report.TestLoss));
+        var grid = VaeSharp.Imaging.ImageCodec.Read(run.Folder.File("sample_1.png"));
+        Assert.Equal(3, grid.Channels);
+    }
 }
