@@ -46,7 +46,7 @@ internal static class DataCommand
             console.Line(string.Create(CultureInfo.InvariantCulture,
                 $"Imported {header.Count} images of [{string.Join(", ", header.Shape)}]{(header.ClassNames is { } c ? $" in {c.Count} classes" : "")} from {header.SourceFolder} into {file}"));
             console.Line(string.Create(CultureInfo.InvariantCulture,
-                $"Decoded {header.FileBytes / 1e6:F1} MB of image files in {header.DecodeSeconds:F2} s: {rate:F0} images/s with {p.GetValue(importThreads)} threads{(header.Skipped.Count > 0 ? $"; skipped {header.Skipped.Count}" : "")}"));
+                $"Decoded {header.FileBytes / 1e6:F1} MB of image files in {header.DecodeSeconds:F2} s: {rate:F0} images/s with {p.GetValue(importThreads)} thread{(p.GetValue(importThreads) == 1 ? "" : "s")}{(header.Skipped.Count > 0 ? $"; skipped {header.Skipped.Count}" : "")}"));
             return VaeCli.Ok;
         }));
 

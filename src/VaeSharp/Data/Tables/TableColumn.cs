@@ -17,15 +17,19 @@ public sealed record TableColumn
     public ColumnKind Kind { get; init; }
 
     /// <summary>Numeric: the training rows' mean (the standardised value is (v − mean) / std).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? Mean { get; init; }
 
     /// <summary>Numeric: the training rows' standard deviation (1 when all rows hold one value).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? Std { get; init; }
 
     /// <summary>Numeric: the most decimals a cell of the file was written with, so decoded values are written alike.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Decimals { get; init; }
 
     /// <summary>Binary (two) and categorical (K) columns: the values in code order.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? Categories { get; init; }
 
     /// <summary>Values this column takes in an example: 1 for numeric and binary, K for categorical, 0 for ignored.</summary>

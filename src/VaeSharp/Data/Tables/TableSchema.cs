@@ -20,9 +20,11 @@ public sealed record TableSchema
     public IReadOnlyList<TableColumn> Columns { get; init; } = [];
 
     /// <summary>The column holding each row's class, or null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? LabelColumn { get; init; }
 
     /// <summary>The classes of the label column in label order, or null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? ClassNames { get; init; }
 
     /// <summary>Values per example.</summary>
