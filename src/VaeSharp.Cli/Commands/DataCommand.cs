@@ -28,7 +28,7 @@ internal static class DataCommand
         var importJson = CommonOptions.Json();
         var dataOptions = new DataOptionSet();
         var import = new Command("import", "Decode an image folder once into the cache (one uint8 file that training reads memory-mapped).") { folderArg, setName, overwrite, importThreads, importJson };
-        dataOptions.AddTo(import, tableOptions: false);
+        dataOptions.AddTo(import, forImport: true);
         import.SetAction(p => VaeCli.Guard(console, () =>
         {
             CommonOptions.ApplyThreads(p.GetValue(importThreads));

@@ -15,14 +15,11 @@ internal sealed class DataOptionSet
     private readonly Option<int?> _channels = new("--image-channels") { Description = "Image folders: 1 (grey) or 3 (colour). Default: the first image's." };
     private readonly Option<bool> _skipBad = new("--skip-bad") { Description = "Leave out images that do not decode and table rows that do not parse, listing each, instead of stopping at the first." };
 
-    public void AddTo(Command command, bool tableOptions = true)
+    // train takes them all; data import only those fixed at import (the split of an imported set is drawn when it is loaded).
+    public void AddTo(Command command, bool forImport = false)
     {
-        if (tableOptions)
-        {
-            command.Options.Add(_columns);
-            command.Options.Add(_labelColumn);
-        }
-        foreach (var o in new Option[] { _testFraction, _splitSeed, _imageSize, _channels, _skipBad }) command.Options.Add(o);
+        Option[] options = forImport ? [_imageSize, _channels, _skipBad] : [_columns, _labelColumn, _testFraction, _splitSeed, _imageSize, _channels, _skipBad];
+        foreach (var o in options) command.Options.Add(o);
     }
 
     // The options given, or null when none are (MNIST runs keep config.json as it was).

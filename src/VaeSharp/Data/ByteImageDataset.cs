@@ -68,6 +68,10 @@ public sealed class ByteImageDataset : IDataset
         };
     }
 
+    // The same examples (shared, not copied) with another list of what was skipped.
+    internal ByteImageDataset WithSkipped(IReadOnlyList<string> skipped) =>
+        new(Name, _pixels, Count, ExampleShape, _labels, ClassCount, ClassNames) { Skipped = skipped, Sources = Sources };
+
     /// <inheritdoc />
     public void CopyExamples(ReadOnlySpan<int> indices, Span<float> destination)
     {

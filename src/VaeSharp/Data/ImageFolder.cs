@@ -39,7 +39,7 @@ public static class ImageFolder
         {
             var (trainSet, shape) = Decode(name, plan.Train.Paths, plan.Train.Labels, plan.ClassNames, options, null);
             var (testSet, _) = Decode(name, plan.Test.Paths, plan.Test.Labels, plan.ClassNames, options, shape);
-            return (trainSet, testSet);
+            return (testSet.Skipped.Count == 0 ? trainSet : trainSet.WithSkipped([.. trainSet.Skipped, .. testSet.Skipped]), testSet);
         }
         var (all, _) = Decode(name, plan.Train.Paths, plan.Train.Labels, plan.ClassNames, options, null);
         var (trainIds, testIds) = DataSplit.Indices(all.Count, options.EffectiveTestFraction, options.SplitSeed);

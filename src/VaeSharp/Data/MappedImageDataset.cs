@@ -66,9 +66,6 @@ public sealed unsafe class MappedImageDataset : IDataset
     /// <inheritdoc />
     public IReadOnlyList<string>? ClassNames => ClassCount == 0 ? null : _mapping.Header.ClassNames;
 
-    /// <inheritdoc />
-    public IReadOnlyList<string> Skipped => _mapping.Header.Skipped;
-
     /// <summary>The header of the imported file.</summary>
     public ImportHeader Header => _mapping.Header;
 

@@ -268,6 +268,18 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void SkipBad_InTrainAndTestFolders_ListsBoth()
+    {
+        string root = ClassFolders(out _);
+        File.WriteAllBytes(Path.Combine(root, "train", "cat", "bad.png"), []);
+        File.WriteAllBytes(Path.Combine(root, "test", "dog", "bad.jpg"), [0xFF, 0xD8]);
+        var (train, test) = ImageFolder.Load(root, new DataOptions { SkipBad = true });
+        Assert.Equal((6, 6), (train.Count, test.Count));
+        Assert.Equal(2, train.Skipped.Count);
+        Assert.Contains(train.Skipped, s => s.StartsWith(Path.Combine(root, "test", "dog", "bad.jpg")));
+    }
+
+    [Fact]
     public void Catalog_LoadsAFolderPath()
     {
         string root = ClassFolders(out _);

@@ -67,6 +67,7 @@ public sealed record TableColumn
                 if (Categories is not { Count: >= 1 }) throw new ArgumentException($"table column '{Name}': a categorical column lists its categories.");
                 break;
         }
+        if (Categories is not null && Categories.Any(c => c is null)) throw new ArgumentException($"table column '{Name}': a category is null.");
         if (Categories is not null && Categories.Distinct(StringComparer.Ordinal).Count() != Categories.Count)
             throw new ArgumentException($"table column '{Name}': categories repeat a value.");
     }

@@ -120,7 +120,8 @@ public sealed record TableSchema
     public void Validate()
     {
         if (Columns is null || Columns.Count == 0) throw new ArgumentException("table: no columns.");
-        foreach (var c in Columns) c.Validate();
+        foreach (var c in Columns) (c ?? throw new ArgumentException("table: a column is null.")).Validate();
+        if (ClassNames is not null && ClassNames.Any(n => n is null)) throw new ArgumentException("table: a class name is null.");
         var dup = Columns.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (dup is not null) throw new ArgumentException($"table: column '{dup.Key}' appears twice.");
         if (Width == 0) throw new ArgumentException("table: every column is ignored; nothing to model.");
