@@ -111,7 +111,8 @@ internal static class TrainCommand
                 return Train(console, resumed, p.GetValue(json));
             }
             string dataName = p.GetValue(data)!;
-            if (File.Exists(dataName) || Directory.Exists(dataName)) dataName = Path.GetFullPath(dataName);   // runs read it from anywhere
+            // A path is kept whole, so the run reads it from anywhere; a set's name wins over a folder of that name here.
+            if (!DatasetCatalog.Names.Contains(dataName.ToLowerInvariant()) && (File.Exists(dataName) || Directory.Exists(dataName))) dataName = Path.GetFullPath(dataName);
             var options = dataOptions.Parse(p);
             var request = new TrainingRequest
             {

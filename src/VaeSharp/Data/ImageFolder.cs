@@ -37,6 +37,8 @@ public static class ImageFolder
         var plan = Plan(root);
         if (plan.Test is not null)
         {
+            if (options.TestFraction is not null)
+                throw new ArgumentException($"--test-fraction: {root} has its own train/ and test/ folders, which are the split.");
             var (trainSet, shape) = Decode(name, plan.Train.Paths, plan.Train.Labels, plan.ClassNames, options, null);
             var (testSet, _) = Decode(name, plan.Test.Paths, plan.Test.Labels, plan.ClassNames, options, shape);
             return (testSet.Skipped.Count == 0 ? trainSet : trainSet.WithSkipped([.. trainSet.Skipped, .. testSet.Skipped]), testSet);

@@ -121,6 +121,8 @@ public sealed class ImportedImages
         int[] trainIds, testIds;
         if (header.TrainCount is int t)
         {
+            if (options.TestFraction is not null)
+                throw new ArgumentException($"--test-fraction: the imported set '{name}' keeps the train/ and test/ split of its folder.");
             trainIds = [.. Enumerable.Range(0, t)];
             testIds = [.. Enumerable.Range(t, header.Count - t)];
         }

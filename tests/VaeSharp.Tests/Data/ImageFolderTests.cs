@@ -115,6 +115,7 @@ public sealed class ImageFolderTests : IDisposable
         Assert.Equal((6, 6), (train.Count, test.Count));
         Assert.Equal(["cat", "dog"], train.ClassNames);
         Assert.Equal(2, test.ClassCount);
+        Assert.Contains("own train/ and test/", Assert.Throws<ArgumentException>(() => ImageFolder.Load(root, new DataOptions { TestFraction = 0.5 })).Message);
         foreach (var set in new[] { train, test })
             for (int i = 0; i < set.Count; i++)
             {
