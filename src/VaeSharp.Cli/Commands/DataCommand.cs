@@ -57,19 +57,26 @@ internal static class DataCommand
             var cache = new DataCache();
             var imports = new ImportedImages();
             var sets = DataCache.DatasetNames.Select(n => new { name = n, folder = cache.DatasetFolder(n), present = cache.IsPresent(n) }).ToList();
-            var imported = imports.Names().Select(n => (Name: n, Header: imports.Header(n))).ToList();
+            var imported = new List<(string Name, ImportHeader Header)>();
+            var damaged = new List<string>();
+            foreach (var n in imports.Names())
+            {
+                try { imported.Add((n, imports.Header(n))); }
+                catch (DataFormatException e) { damaged.Add(e.Message); }
+            }
             if (p.GetValue(json))
             {
                 console.Line(JsonSerializer.Serialize(new
                 {
-                    cache = cache.Root, variable = DataCache.RootVariable, datasets = sets,
+                    cache = cache.Root, variable = DataCache.RootVariable, datasets = sets, damaged,
                     imported = imported.Select(i => new { name = i.Name, file = imports.FileOf(i.Name), count = i.Header.Count, shape = i.Header.Shape, classes = i.Header.ClassNames, source = i.Header.SourceFolder }),
                 }, JsonOut.Options));
                 return VaeCli.Ok;
             }
             console.Line($"Cache: {cache.Root} (set {DataCache.RootVariable} to move it)");
             foreach (var s in sets) console.Line($"  {s.name,-14} {(s.present ? "present" : "not fetched"),-12} {s.folder}");
-            if (imported.Count > 0) console.Line($"Imported ({imports.Folder}):");
+            if (imported.Count + damaged.Count > 0) console.Line($"Imported ({imports.Folder}):");
+            foreach (var d in damaged) console.Line($"  damaged: {d}");
             foreach (var (n, h) in imported)
                 console.Line($"  {n,-14} {h.Count} images of [{string.Join(", ", h.Shape)}]{(h.ClassNames is { } c ? $", {c.Count} classes" : "")}, {(h.TrainCount is int t ? $"{t} train / {h.Count - t} test" : "split when loaded")}, from {h.SourceFolder}");
             return VaeCli.Ok;

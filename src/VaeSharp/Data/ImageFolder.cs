@@ -97,7 +97,7 @@ public static class ImageFolder
         var paths = new List<string>();
         var labels = new List<int>();
         for (int c = 0; c < classes.Length; c++)
-            foreach (var file in Directory.EnumerateFiles(classes[c], "*", SearchOption.AllDirectories).Where(IsImage).Order(StringComparer.Ordinal))
+            foreach (var file in Directory.EnumerateFiles(classes[c], "*", SearchOption.AllDirectories).Where(p => IsImage(p) && !Path.GetFileName(p).StartsWith('.')).Order(StringComparer.Ordinal))
             {
                 paths.Add(file);
                 labels.Add(c);
