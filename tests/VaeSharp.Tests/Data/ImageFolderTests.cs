@@ -144,6 +144,20 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void Gif_DecodesToItsPaletteColour()
+    {
+        // A 1×1 GIF89a written by hand: palette [red, blue], one LZW-coded pixel of index 0 (codes clear, 0, end).
+        byte[] gif = [.. "GIF89a"u8, 1, 0, 1, 0, 0x80, 0, 0, 255, 0, 0, 0, 0, 255, (byte)',', 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0, (byte)';'];
+        Directory.CreateDirectory(_temp.Combine("gif", "red"));
+        File.WriteAllBytes(_temp.Combine("gif", "red", "dot.gif"), gif);
+        Png(_temp.Combine("gif", "blue", "dot.png"), new Image8(1, 1, 3, [0, 0, 255]));
+        var (train, test) = ImageFolder.Load(_temp.Combine("gif"), new DataOptions { TestFraction = 0.5 });
+        var set = train.ClassNames![train.Label(0)] == "red" ? train : test;   // one image on each side
+        Assert.Equal("red", set.ClassNames![set.Label(0)]);
+        Assert.Equal([255, 0, 0], Example(set, 0));
+    }
+
+    [Fact]
     public void FlatFolder_HasNoLabels_AndIsSplitBySeed()
     {
         for (int i = 0; i < 20; i++) Png(_temp.Combine("flat", $"{i:00}.png"), Pattern(4, 4, 1, i));
