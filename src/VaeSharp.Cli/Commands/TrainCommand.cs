@@ -37,7 +37,7 @@ internal static class TrainCommand
         var hidden = new Option<string>("--hidden") { Description = "Hidden widths, comma-separated (the decoder mirrors them). Default 400, or 256 for conv." };
         var activation = CommonOptions.Choice<HiddenActivation>("--activation", "Hidden activation. Default relu.");
         var beta = new Option<float>("--beta") { Description = $"KL weight β (1 = VAE, > 1 = β-VAE). Default {Invariant(d.Beta)}." };
-        var likelihood = CommonOptions.Choice<LikelihoodKind>("--likelihood", "p(x|z): bernoulli, gaussian (fixed σ) or gaussian-learned. Default bernoulli.");
+        var likelihood = CommonOptions.Choice<LikelihoodKind>("--likelihood", "p(x|z): bernoulli, gaussian (fixed σ) or gaussian-learned. Default bernoulli; a table gets table (one likelihood per column) by itself.");
         var gaussianStd = new Option<float>("--gaussian-std") { Description = $"σ of the Gaussian likelihood (fixed, or initial when learned). Default {Invariant(d.GaussianStd)}." };
         var binarize = CommonOptions.Choice<Binarization>("--binarize", "none, or dynamic (resample binary pixels every time). Default none.");
         var seed = new Option<ulong>("--seed") { Description = $"Random seed (weights, shuffling, noise). Default {d.Seed}." };
