@@ -27,6 +27,8 @@ public enum RngStream : ulong
     ImportanceSampling = 7,
     /// <summary>Synthetic inputs of the step benchmark.</summary>
     BenchmarkData = 9,
+    /// <summary>The shuffle that splits a data set without a test split of its own into train and test (seeded by <see cref="Data.DataOptions.SplitSeed"/>).</summary>
+    DataSplit = 10,
     /// <summary>The k-means++ start of a latent sampler's Gaussian mixture (EM on the posterior means).</summary>
     SamplerFit = 12,
     /// <summary>The feature classifier of the sample-quality scores: its initial weights and its training order (forked).</summary>

@@ -63,7 +63,7 @@ internal static class AttributeCommand
             var strengthValues = GenerationInputs.ParseNumbers(p.GetValue(strengths)!, "--strengths");
 
             var (config, model) = RunFolder.Load(runPath);
-            var (train, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+            var (train, test) = DatasetCatalog.Load(config, p.GetValue(dataDir));
             BatchLoader.CheckFits(test, model);
             string modelHash = LatentSamplers.ModelHash(runPath);
 

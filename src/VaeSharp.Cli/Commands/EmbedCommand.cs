@@ -33,12 +33,12 @@ internal static class EmbedCommand
             var (config, model) = RunFolder.Load(runPath);
             if (p.GetValue(csv) is string csvOut) ImageOutput.EnsureFolder(csvOut);   // both outputs checked before either is written
             var (xDim, yDim) = CommonOptions.ParseDims(p.GetValue(dims)!, model.LatentDim);
-            var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+            var (_, test) = DatasetCatalog.Load(config, p.GetValue(dataDir));
 
             var embedding = LatentEmbedding.Compute(model, test, p.GetValue(limit));
             string file = p.GetValue(output) ?? Path.Combine(runPath, "latent_scatter.png");
             ImageOutput.EnsureFolder(file);
-            using var chart = embedding.Plot(xDim, yDim, $"{config.Data} test set: posterior means E[z|x]");
+            using var chart = embedding.Plot(xDim, yDim, $"{test.Name} test set: posterior means E[z|x]");
             var image = chart.SavePng(file);
             string? csvFile = p.GetValue(csv);
             if (csvFile is not null)
@@ -56,7 +56,7 @@ internal static class EmbedCommand
             }
             else
             {
-                console.Line($"Wrote the posterior means of {embedding.Count} {config.Data} test examples, z[{xDim}] against z[{yDim}], to {file}" +
+                console.Line($"Wrote the posterior means of {embedding.Count} {test.Name} test examples, z[{xDim}] against z[{yDim}], to {file}" +
                              (csvFile is null ? "" : $"; all {embedding.LatentDim} dimensions to {csvFile}"));
             }
             return VaeCli.Ok;

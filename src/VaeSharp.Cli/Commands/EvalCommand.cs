@@ -46,7 +46,7 @@ internal static class EvalCommand
                 throw new UsageException("--sampler, --fid-samples and --classifier-cache apply to --fid only.");
             if (p.GetValue(fidSamples) is < 2 or > 100_000) throw new UsageException($"--fid-samples {p.GetValue(fidSamples)}: expected 2 to 100,000.");
             var (config, model) = RunFolder.Load(runPath);
-            var (train, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+            var (train, test) = DatasetCatalog.Load(config, p.GetValue(dataDir));
             var fullTest = test;
             if (p.GetValue(limit) is int l) test = test.Take(l);
             CommonOptions.Positive(p.GetValue(k), "--k");
@@ -92,7 +92,7 @@ internal static class EvalCommand
             if (plotFile is not null)
             {
                 ImageOutput.EnsureFolder(plotFile);
-                using var chart = Charts.KlPerDimension(latent, $"{config.Data} test set: KL per latent dimension ({latent.ActiveUnits} of {latent.Activity.Length} active)");
+                using var chart = Charts.KlPerDimension(latent, $"{test.Name} test set: KL per latent dimension ({latent.ActiveUnits} of {latent.Activity.Length} active)");
                 chart.SavePng(plotFile);
                 fields["plot"] = plotFile;
             }
@@ -108,7 +108,7 @@ internal static class EvalCommand
                 return VaeCli.Ok;
             }
             console.Line(string.Create(CultureInfo.InvariantCulture,
-                $"{config.Data} test set, {t.Count} examples: Loss {t.Loss:F4}{string.Concat(t.Terms.Select(x => $"  {Models.LossTermLabels.Label(x.Name)} {x.Value:F4}"))} (nats per example)"));
+                $"{test.Name} test set, {t.Count} examples: Loss {t.Loss:F4}{string.Concat(t.Terms.Select(x => $"  {Models.LossTermLabels.Label(x.Name)} {x.Value:F4}"))} (nats per example)"));
             if (is_ is not null)
                 console.Line(string.Create(CultureInfo.InvariantCulture, $"Importance-sampled NLL (k = {is_.Samples}): {is_.Nll:F4} nats  (−ELBO with the same samples: {is_.Elbo:F4})"));
             console.Line($"Active units (Cov_x E[z_u] > {latent.Threshold}): {latent.ActiveUnits} of {latent.Activity.Length}");

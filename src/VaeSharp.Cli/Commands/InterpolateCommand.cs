@@ -98,7 +98,7 @@ internal static class InterpolateCommand
             }
             else
             {
-                var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+                var (_, test) = DatasetCatalog.Load(config, p.GetValue(dataDir));
                 BatchLoader.CheckFits(test, model);
                 var a = GenerationInputs.ParseIndices(p.GetValue(from) ?? "0", "--from", test);
                 var b = labelPath ? a : GenerationInputs.ParseIndices(p.GetValue(to) ?? "1", "--to", test);

@@ -16,7 +16,7 @@ internal static class SampleCommand
         var runArg = CommonOptions.RunArgument();
         var count = new Option<int>("--count") { Description = "Number of samples.", DefaultValueFactory = _ => 64 };
         var columns = new Option<int?>("--columns") { Description = "Images per grid row (default: √count)." };
-        var output = new Option<string?>("--out") { Description = "PNG file to write (default: RUN/samples.png)." };
+        var output = new Option<string?>("--out") { Description = "PNG file to write (default: RUN/samples.png); for a table run a CSV file of rows (default: RUN/samples.csv)." };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
@@ -37,7 +37,10 @@ internal static class SampleCommand
             CommonOptions.Positive(cols, "--columns");
             string runPath = p.GetValue(runArg)!;
             var (config, model) = RunFolder.Load(runPath);
-            string file = p.GetValue(output) ?? Path.Combine(runPath, "samples.png");
+            bool table = config.Table is not null;
+            string file = p.GetValue(output) ?? Path.Combine(runPath, table ? "samples.csv" : "samples.png");
+            if (table && !file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+                throw new UsageException($"--out {file}: {runPath} was trained on a table; its samples are rows, written as a .csv file.");
             ImageOutput.EnsureFolder(file);
             if (!model.IsConditional && (p.GetValue(label) is not null || p.GetValue(byLabel)))
                 throw new UsageException($"--label and --grid-by-label need a conditional model; {runPath} was trained without --conditional.");
@@ -60,14 +63,21 @@ internal static class SampleCommand
             {
                 values = Generation.Sample(model, n, p.GetValue(seed), sampler, p.GetValue(label) is int lc ? Enumerable.Repeat(lc, n).ToArray() : null);
             }
-            ImageOutput.SaveGrid(file, values, n, model.InputShape, cols);
+            if (config.Table is Data.Tables.TableSchema schema)
+            {
+                int[]? sampleLabels = p.GetValue(byLabel) ? [.. Enumerable.Range(0, n).Select(i => i / cols)] : p.GetValue(label) is int one ? [.. Enumerable.Repeat(one, n)] : null;
+                var leading = sampleLabels is null ? null : new[] { new Data.Tables.TableCsv.Column(schema.LabelColumn ?? "label",
+                    [.. sampleLabels.Select(l => schema.ClassNames is { } names && l < names.Count ? names[l] : l.ToString(System.Globalization.CultureInfo.InvariantCulture))]) };
+                Data.Tables.TableCsv.Write(file, schema, values, n, leading);
+            }
+            else ImageOutput.SaveGrid(file, values, n, model.InputShape, cols);
             if (p.GetValue(json))
                 console.Line(JsonSerializer.Serialize(new { output = file, count = n, seed = p.GetValue(seed), sampler = ConfigJson.Name(sampler.Kind),
                     sampler_description = sampler.Description, sampler_file = samplerFile, sampler_fitted = fitted }, JsonOut.Options));
             else
             {
                 if (fitted) console.Line($"Fitted the sampler ({sampler.Description}) and saved it to {samplerFile}");
-                console.Line($"Wrote {n} samples to {file}{(sampler.Kind == SamplerKind.Normal ? "" : $" (z from the {sampler.Description})")}");
+                console.Line($"Wrote {n} {(table ? "sampled rows" : "samples")} to {file}{(sampler.Kind == SamplerKind.Normal ? "" : $" (z from the {sampler.Description})")}");
             }
             return VaeCli.Ok;
         }));

@@ -37,6 +37,6 @@ internal sealed class SamplerOptions
         int k = p.GetValue(Components);
         if (k is < 1 or > LatentSamplers.MaxComponents) throw new UsageException($"--components {k}: expected 1 to {LatentSamplers.MaxComponents}.");
         if (p.GetResult(Components) is { Implicit: false } && Kind(p, model) != SamplerKind.Gmm) throw new UsageException("--components applies to --sampler gmm only.");
-        return LatentSamplers.Open(runPath, model, Kind(p, model), () => DatasetCatalog.Load(config.Data, dataDir).Train, k, config.TrainLimit);
+        return LatentSamplers.Open(runPath, model, Kind(p, model), () => DatasetCatalog.Load(config, dataDir).Train, k, config.TrainLimit);
     }
 }

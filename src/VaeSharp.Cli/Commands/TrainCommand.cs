@@ -20,7 +20,12 @@ internal static class TrainCommand
     public static Command Create(CliConsole console)
     {
         var d = BuiltIn;
-        var data = new Option<string>("--data") { Description = "Data set: mnist or fashion-mnist.", DefaultValueFactory = _ => "mnist" };
+        var data = new Option<string>("--data")
+        {
+            Description = $"Data: a set's name ({string.Join(", ", DatasetCatalog.Names)}, or one made by 'vae data import'), a CSV/TSV table, or an image folder.",
+            DefaultValueFactory = _ => "mnist",
+        };
+        var dataOptions = new DataOptionSet();
         var dataDir = CommonOptions.DataDir();
         var family = CommonOptions.Choice("--family", $"Model family: {string.Join("; ", ModelFamilies.All.Select(f => $"{f.Name} = {f.Summary}"))}. Default vae.", [.. ModelFamilies.Names]);
         var conditional = new Option<bool>("--conditional") { Description = "Conditional VAE (--family cvae): the one-hot label joins the encoder and decoder inputs." };
@@ -32,7 +37,7 @@ internal static class TrainCommand
         var hidden = new Option<string>("--hidden") { Description = "Hidden widths, comma-separated (the decoder mirrors them). Default 400, or 256 for conv." };
         var activation = CommonOptions.Choice<HiddenActivation>("--activation", "Hidden activation. Default relu.");
         var beta = new Option<float>("--beta") { Description = $"KL weight β (1 = VAE, > 1 = β-VAE). Default {Invariant(d.Beta)}." };
-        var likelihood = CommonOptions.Choice<LikelihoodKind>("--likelihood", "p(x|z): bernoulli, gaussian (fixed σ) or gaussian-learned. Default bernoulli.");
+        var likelihood = CommonOptions.Choice<LikelihoodKind>("--likelihood", "p(x|z): bernoulli, gaussian (fixed σ) or gaussian-learned. Default bernoulli; a table gets table (one likelihood per column) by itself.");
         var gaussianStd = new Option<float>("--gaussian-std") { Description = $"σ of the Gaussian likelihood (fixed, or initial when learned). Default {Invariant(d.GaussianStd)}." };
         var binarize = CommonOptions.Choice<Binarization>("--binarize", "none, or dynamic (resample binary pixels every time). Default none.");
         var seed = new Option<ulong>("--seed") { Description = $"Random seed (weights, shuffling, noise). Default {d.Seed}." };
@@ -73,6 +78,7 @@ internal static class TrainCommand
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
             capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
         };
+        dataOptions.AddTo(cmd);
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -95,7 +101,7 @@ internal static class TrainCommand
                 if (given.Count > 0)
                     throw new UsageException($"--resume {resumePath}: the run keeps the configuration in its config.json; {string.Join(", ", given)} would change it (start a new run to change settings).");
                 var saved = Serialization.RunFolder.ReadConfig(Path.Combine(resumePath, Serialization.RunFolder.ConfigFile));
-                var (savedTrain, savedTest) = LoadData(saved.Data, p.GetValue(dataDir), saved.TrainLimit, saved.TestLimit);
+                var (savedTrain, savedTest) = LoadData(console, saved, p.GetValue(dataDir));
                 var resumeOptions = new RunOptions
                 {
                     MaxMinutes = p.GetValue(maxMinutes) ?? saved.MaxMinutes, CheckpointMinutes = p.GetValue(checkpointMinutes),
@@ -105,7 +111,9 @@ internal static class TrainCommand
                 return Train(console, resumed, p.GetValue(json));
             }
             string dataName = p.GetValue(data)!;
-            if (!DatasetCatalog.Names.Contains(dataName)) throw new UsageException($"--data '{dataName}': expected one of {string.Join(", ", DatasetCatalog.Names)}.");
+            // A path is kept whole, so the run reads it from anywhere; a set's name wins over a folder of that name here.
+            if (!DatasetCatalog.Names.Contains(dataName.ToLowerInvariant()) && (File.Exists(dataName) || Directory.Exists(dataName))) dataName = Path.GetFullPath(dataName);
+            var options = dataOptions.Parse(p);
             var request = new TrainingRequest
             {
                 Family = p.GetValue(family), Conditional = p.GetValue(conditional) ? true : null,
@@ -121,21 +129,26 @@ internal static class TrainCommand
                 ClipGradNorm = p.GetValue(clipGrad), OnNonFinite = Typed<NonFinitePolicy>(onNonFinite), MaxRollbacks = Given(maxRollbacks),
             };
 
-            var (train, test) = LoadData(dataName, p.GetValue(dataDir), p.GetValue(trainLimit), p.GetValue(testLimit));
+            var (train, test) = LoadData(console, new Serialization.RunConfig
+            {
+                Data = dataName, DataOptions = options, TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit),
+            }, p.GetValue(dataDir));
             if (request.Conditional == true && train.ClassCount == 0) throw new UsageException($"--conditional: the data set {dataName} has no labels.");
             var (config, runOptions) = request.Resolve(train, dataName, p.GetValue(preset) is string name ? TrainingPreset.Find(name) : null);
-            config = config with { TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit), MaxMinutes = p.GetValue(maxMinutes) };
-            using var run = TrainingRun.Start(p.GetValue(output) ?? Path.Combine("runs", dataName + "-vae"), config, train, test,
+            config = config with { TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit), MaxMinutes = p.GetValue(maxMinutes), DataOptions = options };
+            using var run = TrainingRun.Start(p.GetValue(output) ?? Path.Combine("runs", train.Name + "-vae"), config, train, test,
                 runOptions with { CheckpointMinutes = p.GetValue(checkpointMinutes), Overwrite = p.GetValue(overwrite) });
             return Train(console, run, p.GetValue(json));
         }));
         return cmd;
     }
 
-    private static (ByteImageDataset Train, ByteImageDataset Test) LoadData(string name, string? dataDir, int? trainLimit, int? testLimit)
+    // The run's data as its config says (a resumed table run encodes with its own schema); lists what --skip-bad left out.
+    private static (IDataset Train, IDataset Test) LoadData(CliConsole console, Serialization.RunConfig config, string? dataDir)
     {
-        var (train, test) = DatasetCatalog.Load(name, dataDir);
-        return (trainLimit is int tl ? train.Take(tl) : train, testLimit is int te ? test.Take(te) : test);
+        var (train, test) = DatasetCatalog.Load(config, dataDir);
+        DataOptionSet.ReportSkipped(console, train);
+        return (config.TrainLimit is int tl ? train.Take(tl) : train, config.TestLimit is int te ? test.Take(te) : test);
     }
 
     private static int Train(CliConsole console, TrainingRun run, bool json)
@@ -214,6 +227,9 @@ internal static class TrainCommand
             console.Line($"Skipped {run.Trainer.SkippedBatches} batches whose loss or gradient was not finite (--on-nonfinite skip-batch).");
         if (run.Interrupted) return exit;
         if (written.Count > 0) console.Line($"Wrote {string.Join(" and ", written)} to {run.Folder.Path}");
+        if (run.Train is MappedImageDataset mapped && mapped.ReadSeconds > 0)
+            console.Line(string.Create(CultureInfo.InvariantCulture,
+                $"Read {mapped.BytesRead / 1e6:F1} MB of training images from the imported file in {mapped.ReadSeconds:F2} s ({mapped.BytesRead / 1e6 / mapped.ReadSeconds:F0} MB/s, {mapped.BytesRead / (double)(mapped.ExampleShape.Aggregate(1, (a, b) => a * b)) / mapped.ReadSeconds:F0} images/s)."));
         if (run.Epochs.Count > 0)
             console.Line(string.Create(CultureInfo.InvariantCulture, $"Done. Test loss {run.Epochs[^1].TestLoss:F2} nats per example. Run folder: {run.Folder.Path}"));
         return exit;

@@ -53,7 +53,7 @@ internal static class TransferCommand
             }
             else
             {
-                var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+                var (_, test) = DatasetCatalog.Load(config, p.GetValue(dataDir));
                 BatchLoader.CheckFits(test, model);
                 indices = p.GetValue(images) is string text ? GenerationInputs.ParseIndices(text, "--images", test) : [.. Enumerable.Range(0, Math.Min(8, test.Count))];
                 var batch = BatchLoader.Load(test, indices, withLabels: true);
@@ -61,7 +61,7 @@ internal static class TransferCommand
                 labels = batch.Labels!;
             }
             int count = labels.Length;
-            float[]? classMeans = p.GetValue(offset) ? LabelTransfer.ClassMeans(model, DatasetCatalog.Load(config.Data, p.GetValue(dataDir)).Train, config.TrainLimit) : null;
+            float[]? classMeans = p.GetValue(offset) ? LabelTransfer.ClassMeans(model, DatasetCatalog.Load(config, p.GetValue(dataDir)).Train, config.TrainLimit) : null;
             var grid = LabelTransfer.Grid(model, sources, count, labels, classMeans);
             int columns = classes + 1;
             var tiles = new float[(long)count * columns * size];
@@ -78,7 +78,7 @@ internal static class TransferCommand
             int measured = 0;
             if (p.GetValue(measure) > 0)
             {
-                var (train, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+                var (train, test) = DatasetCatalog.Load(config, p.GetValue(dataDir));
                 string cache = p.GetValue(classifierCache) ?? Path.Combine(new DataCache().Root, "classifiers");
                 var (classifier, _) = FeatureClassifier.LoadOrTrain(train, test, cache, p.GetValue(json) ? null : line => console.Line(line));
                 (double overall, perLabel) = LabelTransfer.SuccessRate(model, test, p.GetValue(measure), (images, n) => classifier.Predict(images, n), classMeans);

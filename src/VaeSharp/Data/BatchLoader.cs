@@ -22,7 +22,13 @@ public static class BatchLoader
         data.CopyExamples(indices, values);
         if (binarize is not null)
             for (int i = 0; i < values.Length; i++) values[i] = binarize.NextFloat() < values[i] ? 1f : 0f;
-        return new Batch(x, withLabels ? Labels(data, indices) : null);
+        Tensor? mask = null;
+        if (data.HasMissing)
+        {
+            mask = Tensor.Zeros(shape);
+            data.CopyMask(indices, mask.Data);
+        }
+        return new Batch(x, withLabels ? Labels(data, indices) : null, mask);
     }
 
     /// <summary>The labels of the examples at <paramref name="indices"/>.</summary>

@@ -50,6 +50,29 @@ public sealed class ByteImageDataset : IDataset
     public IReadOnlyList<string>? ClassNames { get; }
 
     /// <inheritdoc />
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+
+    /// <summary>The file each example was decoded from (image folders), or null.</summary>
+    public IReadOnlyList<string>? Sources { get; init; }
+
+    /// <summary>The examples at <paramref name="indices"/>, in that order, as a new data set (labels, class names and sources follow).</summary>
+    public ByteImageDataset Select(ReadOnlySpan<int> indices)
+    {
+        var pixels = new byte[(long)indices.Length * _exampleSize];
+        for (int i = 0; i < indices.Length; i++) _pixels.AsSpan(indices[i] * _exampleSize, _exampleSize).CopyTo(pixels.AsSpan(i * _exampleSize));
+        var ids = indices.ToArray();
+        return new ByteImageDataset(Name, pixels, indices.Length, ExampleShape, _labels is null ? null : ids.Select(i => _labels[i]).ToArray(), ClassCount, ClassNames)
+        {
+            Skipped = Skipped,
+            Sources = Sources is null ? null : ids.Select(i => Sources[i]).ToArray(),
+        };
+    }
+
+    // The same examples (shared, not copied) with another list of what was skipped.
+    internal ByteImageDataset WithSkipped(IReadOnlyList<string> skipped) =>
+        new(Name, _pixels, Count, ExampleShape, _labels, ClassCount, ClassNames) { Skipped = skipped, Sources = Sources };
+
+    /// <inheritdoc />
     public void CopyExamples(ReadOnlySpan<int> indices, Span<float> destination)
     {
         int size = _exampleSize;
@@ -72,6 +95,10 @@ public sealed class ByteImageDataset : IDataset
     {
         count = Math.Min(count, Count);
         return new ByteImageDataset(Name, _pixels.AsSpan(0, count * _exampleSize).ToArray(), count, ExampleShape,
-            _labels?.AsSpan(0, count).ToArray(), ClassCount, ClassNames);
+            _labels?.AsSpan(0, count).ToArray(), ClassCount, ClassNames)
+        {
+            Skipped = Skipped,
+            Sources = Sources?.Take(count).ToArray(),
+        };
     }
 }

@@ -56,8 +56,17 @@ public sealed class DataCache
     /// <summary>The cache root folder.</summary>
     public string Root { get; }
 
-    /// <summary>The data sets this cache can fetch: <c>mnist</c> and <c>fashion-mnist</c>.</summary>
-    public static IReadOnlyList<string> DatasetNames { get; } = [Mnist, FashionMnist];
+    /// <summary>The data sets this cache can fetch: <c>mnist</c>, <c>fashion-mnist</c>, and scikit-learn's <c>breast-cancer</c>,
+    /// <c>wine</c>, <c>iris</c> (tables) and <c>digits</c> (8×8 images) from Debian's python3-sklearn.</summary>
+    public static IReadOnlyList<string> DatasetNames { get; } = [Mnist, FashionMnist, .. SklearnData.Names];
+
+    /// <summary>True when the cache holds data set <paramref name="name"/> (nothing is fetched).</summary>
+    public bool IsPresent(string name)
+    {
+        string dataset = CheckName(name);
+        string folder = Path.Combine(Root, dataset);
+        return SklearnData.Names.Contains(dataset) ? File.Exists(Path.Combine(folder, SklearnData.FileName(dataset))) : MnistLoader.HasAllFiles(folder);
+    }
 
     /// <summary>The default cache root: <c>$VAESHARP_DATA</c>, else <c>$XDG_CACHE_HOME/vaesharp</c>, else <c>~/.cache/vaesharp</c> (<c>%LOCALAPPDATA%\vaesharp</c> on Windows).</summary>
     public static string DefaultRoot() =>
@@ -92,17 +101,19 @@ public sealed class DataCache
     public MnistData EnsureDataset(string name, string? dataDir = null)
     {
         string dataset = CheckName(name);
+        if (SklearnData.Names.Contains(dataset)) throw new ArgumentException($"{dataset} is not an MNIST-format set; load it with DatasetCatalog.Load.", nameof(name));
         return dataDir is not null ? MnistLoader.Load(dataDir, dataset) : MnistLoader.Load(EnsureFiles(dataset), dataset);
     }
 
     /// <summary>Makes sure the cache holds data set <paramref name="name"/>, fetching it if needed, and returns its folder.</summary>
     /// <param name="name"><c>mnist</c> or <c>fashion-mnist</c> (case-insensitive).</param>
-    /// <returns>The folder holding the four idx files.</returns>
+    /// <returns>The folder holding the four idx files (for scikit-learn's sets: the one CSV file).</returns>
     /// <exception cref="DatasetUnavailableException">The files are missing and could not be fetched.</exception>
     public string EnsureFiles(string name)
     {
         string dataset = CheckName(name);
         string folder = Path.Combine(Root, dataset);
+        if (SklearnData.Names.Contains(dataset)) return EnsureSklearn(dataset);
         if (MnistLoader.HasAllFiles(folder)) return folder;
 
         string staging;
@@ -135,6 +146,83 @@ public sealed class DataCache
             TryDeleteFolder(staging);
         }
     }
+
+    // python3-sklearn holds all four sets: one download installs each that is missing (each in its own folder, by rename).
+    private string EnsureSklearn(string dataset)
+    {
+        string folder = Path.Combine(Root, dataset);
+        if (IsPresent(dataset)) return folder;
+        string staging;
+        try
+        {
+            Directory.CreateDirectory(Root);
+            staging = Directory.CreateDirectory(Path.Combine(Root, $".fetch-sklearn-{Guid.NewGuid():N}")).FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw SklearnUnavailable(dataset, folder, $"cannot create the cache folder '{Root}': {e.Message}", e);
+        }
+        try
+        {
+            string unpacked = DownloadDeb(SklearnData.Package, staging, m => SklearnUnavailable(dataset, folder, m));
+            foreach (string set in SklearnData.Names)
+            {
+                if (IsPresent(set)) continue;
+                string files = Directory.CreateDirectory(Path.Combine(staging, set)).FullName;
+                try
+                {
+                    SklearnData.Convert(set, unpacked, files);
+                }
+                catch (DataFormatException e)
+                {
+                    throw SklearnUnavailable(set, Path.Combine(Root, set), $"the package's files are not as expected: {e.Message}", e);
+                }
+                string target = Path.Combine(Root, set);
+                if (!Directory.Exists(target))
+                {
+                    try { Directory.Move(files, target); }
+                    catch (IOException) when (Directory.Exists(target)) { }
+                }
+                if (!IsPresent(set)) File.Move(Path.Combine(files, SklearnData.FileName(set)), Path.Combine(target, SklearnData.FileName(set)), overwrite: false);
+            }
+            return folder;
+        }
+        finally
+        {
+            TryDeleteFolder(staging);
+        }
+    }
+
+    // apt-get download PACKAGE; dpkg-deb -x into staging/unpacked (as for Fashion-MNIST).
+    private string DownloadDeb(string package, string staging, Func<string, DatasetUnavailableException> unavailable)
+    {
+        string command = $"apt-get download {package}";
+        string download = Directory.CreateDirectory(Path.Combine(staging, "download")).FullName;
+        ExternalCommand.Result result = ExternalCommand.Run(_tools.AptGet, ["download", package], download, FetchTimeout);
+        if (result.Started && !result.Succeeded && Environment.UserName == "root")
+        {
+            ExternalCommand.Run(_tools.AptGet, ["update", "-qq"], download, FetchTimeout);
+            result = ExternalCommand.Run(_tools.AptGet, ["download", package], download, FetchTimeout);
+        }
+        if (!result.Started) throw unavailable($"apt-get is not available to run `{command}` ({result.StartFailure})");
+        if (!result.Succeeded)
+            throw unavailable($"`{command}` failed with exit code {result.ExitCode}: {result.Tail()}. "
+                + "If apt cannot locate the package, its package lists may be missing or old: run `apt-get update` (as root) and try again");
+        string? deb = Directory.GetFiles(download, "*.deb").SingleOrDefault();
+        if (deb is null) throw unavailable($"`{command}` succeeded but left no single .deb file in its folder");
+        string unpacked = Directory.CreateDirectory(Path.Combine(staging, "unpacked")).FullName;
+        string extract = $"dpkg-deb -x {Path.GetFileName(deb)} <folder>";
+        result = ExternalCommand.Run(_tools.DpkgDeb, ["-x", deb, unpacked], download, FetchTimeout);
+        if (!result.Started) throw unavailable($"dpkg-deb is not available to run `{extract}` ({result.StartFailure})");
+        if (!result.Succeeded) throw unavailable($"`{extract}` failed with exit code {result.ExitCode}: {result.Tail()}");
+        return unpacked;
+    }
+
+    private static DatasetUnavailableException SklearnUnavailable(string dataset, string folder, string problem, Exception? inner = null) =>
+        new(dataset, folder,
+            $"Could not fetch {dataset}: {problem}.\n"
+            + $"It is fetched with `apt-get download {SklearnData.Package}` then `dpkg-deb -x` (the files are in usr/lib/python3/dist-packages/sklearn/datasets/data/).\n"
+            + $"Or put a CSV file with a header row and a '{SklearnData.LabelColumn}' column at {Path.Combine(folder, SklearnData.FileName(dataset))}.", inner);
 
     private string FetchMnist(string staging, string folder)
     {

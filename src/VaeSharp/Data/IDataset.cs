@@ -27,4 +27,25 @@ public interface IDataset
     /// <summary>The name of each class by label (Fashion-MNIST: "T-shirt/top", "Trouser", ...), for legends and reports;
     /// null when the classes have no names but their numbers. A data set that has none need not implement it.</summary>
     IReadOnlyList<string>? ClassNames => null;
+
+    /// <summary>True when some values are missing; <see cref="CopyMask"/> then says which. A data set without missing values
+    /// need not implement it.</summary>
+    bool HasMissing => false;
+
+    /// <summary>Copies the observed-value mask of the examples at <paramref name="indices"/> (1 = observed, 0 = missing; the
+    /// layout of <see cref="CopyExamples"/>) into <paramref name="destination"/>. The default says every value is observed.</summary>
+    void CopyMask(ReadOnlySpan<int> indices, Span<float> destination)
+    {
+        int size = 1;
+        foreach (int d in ExampleShape) size *= d;
+        destination[..(indices.Length * size)].Fill(1f);
+    }
+
+    /// <summary>For a table: its columns, their types and the statistics that encode a row into the example's values
+    /// (and decode one back); null for images. A data set that is no table need not implement it.</summary>
+    Tables.TableSchema? Table => null;
+
+    /// <summary>What was left out while reading the set with <see cref="DataOptions.SkipBad"/> (one line per file or row,
+    /// naming it and why); empty when nothing was. A data set that skips nothing need not implement it.</summary>
+    IReadOnlyList<string> Skipped => [];
 }

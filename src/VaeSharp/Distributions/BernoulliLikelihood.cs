@@ -24,5 +24,13 @@ public sealed class BernoulliLikelihood : Likelihood
         Ops.BinaryCrossEntropyWithLogits(logits.Flatten(), x.Flatten(), Reduction.Sum);
 
     /// <inheritdoc />
+    public override Tensor NegLogLikelihood(Tensor decoderOutput, Tensor x, Tensor? mask)
+    {
+        if (mask is null) return NegLogLikelihood(decoderOutput, x);
+        var terms = Ops.BinaryCrossEntropyWithLogits(decoderOutput.Flatten(), x.Flatten(), Reduction.None);
+        return Ops.Sum(terms * mask.Flatten(), 1);
+    }
+
+    /// <inheritdoc />
     public override Tensor Mean(Tensor decoderOutput) => Ops.Sigmoid(decoderOutput);
 }

@@ -40,5 +40,13 @@ public sealed class GaussianLikelihood : Likelihood
     public override Tensor TotalNegLogLikelihood(Tensor mean, Tensor x) => Ops.GaussianNll(x.Flatten(), mean.Flatten(), _logVar, Reduction.Sum);
 
     /// <inheritdoc />
+    public override Tensor NegLogLikelihood(Tensor decoderOutput, Tensor x, Tensor? mask)
+    {
+        if (mask is null) return NegLogLikelihood(decoderOutput, x);
+        var terms = Ops.GaussianNll(x.Flatten(), decoderOutput.Flatten(), _logVar, Reduction.None);
+        return Ops.Sum(terms * mask.Flatten(), 1);
+    }
+
+    /// <inheritdoc />
     public override Tensor Mean(Tensor decoderOutput) => decoderOutput;
 }

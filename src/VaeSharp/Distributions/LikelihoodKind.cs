@@ -9,4 +9,6 @@ public enum LikelihoodKind
     Gaussian,
     /// <summary>Gaussian with one learned σ, the σ-VAE ("gaussian-learned").</summary>
     GaussianLearned,
+    /// <summary>A table's mixed likelihood, one block per column: Gaussian (learned σ per column), Bernoulli or categorical ("table").</summary>
+    Table,
 }

@@ -24,7 +24,7 @@ public abstract class GaussianVae : LatentVariableModel, IEncoderDecoderModel
         _encoder = Register(new Encoder(config.Network, config.InputShape, conditionWidth, rng));
         _head = Register(new GaussianHead(_encoder.OutputWidth, config.LatentDim, rng));
         _decoder = Register(new Decoder(config.Network, config.LatentDim, conditionWidth, config.InputShape, rng));
-        Likelihood = RegisterModule("likelihood", Likelihood.Create(config.Likelihood, config.GaussianStd));
+        Likelihood = RegisterModule("likelihood", Likelihood.Create(config));
     }
 
     /// <inheritdoc />

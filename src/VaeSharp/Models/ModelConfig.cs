@@ -23,6 +23,10 @@ public abstract record ModelConfig
     /// <summary>p(x | z).</summary>
     public LikelihoodKind Likelihood { get; init; } = LikelihoodKind.Bernoulli;
 
+    /// <summary>The table likelihood's blocks, one per column in example order (<see cref="LikelihoodKind.Table"/> only; null otherwise).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<LikelihoodBlock>? TableBlocks { get; init; }
+
     /// <summary>σ of a Gaussian likelihood (fixed, or the starting value when learned).</summary>
     public float GaussianStd { get; init; } = 0.1f;
 
@@ -56,7 +60,18 @@ public abstract record ModelConfig
         if (weights > MaxWeights)
             throw new ArgumentException($"network.hidden [{string.Join(", ", Network.Hidden)}]{(Network.Body == NetworkBody.Conv ? $", network.channels [{string.Join(", ", Network.Channels)}]" : "")}, latent_dim {LatentDim}: " +
                 $"the model would have {(weights == long.MaxValue ? "more than 2^63" : weights)} weights, more than {MaxWeights} (1 GiB of float32).");
-        if (!Enum.IsDefined(Likelihood)) throw new ArgumentException($"likelihood {Likelihood}: expected bernoulli, gaussian or gaussian-learned.");
+        if (!Enum.IsDefined(Likelihood)) throw new ArgumentException($"likelihood {Likelihood}: expected bernoulli, gaussian, gaussian-learned or table.");
+        if (Likelihood == LikelihoodKind.Table)
+        {
+            if (TableBlocks is null || TableBlocks.Count == 0) throw new ArgumentException("likelihood table: table_blocks missing; a table model lists one block per column.");
+            foreach (var b in TableBlocks)
+                if (b is null || !Enum.IsDefined(b.Kind) || b.Width < 1 || (b.Kind != LikelihoodBlockKind.Categorical && b.Width != 1))
+                    throw new ArgumentException($"table_blocks: {(b is null ? "a null block" : $"a {b.Kind} block of width {b.Width}")}; expected gaussian or bernoulli of width 1, or categorical of width K ≥ 1.");
+            long width = TableBlocks.Sum(b => (long)b.Width);
+            if (InputShape.Length != 1 || width != InputShape[0])
+                throw new ArgumentException($"table_blocks: {width} values in all; input_shape [{string.Join(", ", InputShape)}] must be [{width}] for a table.");
+        }
+        else if (TableBlocks is not null) throw new ArgumentException($"table_blocks: only the table likelihood has blocks; this model's is {Likelihood}.");
         if (!(GaussianStd > 0f) || !float.IsFinite(GaussianStd)) throw new ArgumentException($"gaussian_std {GaussianStd}: expected a positive value.");
     }
 

@@ -12,6 +12,7 @@ namespace VaeSharp.Objectives;
 ///   KL    = KL(q(z | x) ‖ p(z))            analytic (the prior's <see cref="Distributions.Prior.Kl"/>)
 ///   loss  = recon + β·KL                   with the step's KL controls (<see cref="KlControl"/>)
 /// </code>
+/// With a mask (missing values), −log p(x | z) sums over the observed values only (MIWAE, Mattei &amp; Frellsen 2019).
 /// The terms are named <c>reconstruction</c> and <c>kl</c>. The VAE and the conditional VAE use it as their loss.
 /// </summary>
 public static class Elbo
@@ -23,11 +24,10 @@ public static class Elbo
     /// <summary>The same for a posterior already computed (a family that adds terms on q, such as DIP-VAE or β-TCVAE, encodes once).</summary>
     public static ModelLoss Compute(LatentVariableModel model, Batch batch, LatentDistribution posterior, LossContext context, float beta)
     {
-        if (batch.Mask is not null) throw new NotSupportedException("The ELBO of a batch with missing values (a mask) is not implemented yet.");
         int n = batch.Count;
         var labels = model.IsConditional ? batch.Labels : null;
         var z = posterior.Sample(context.Noise);
-        var recon = model.Likelihood.TotalNegLogLikelihood(model.Decode(z, labels), batch.X) * (1f / n);
+        var recon = model.Likelihood.TotalNegLogLikelihood(model.Decode(z, labels), batch.X, batch.Mask) * (1f / n);
         var (penalty, kl) = context.Kl.Apply(posterior, model.Prior, n, beta);
         return new ModelLoss(recon + penalty, new LossTerm(LossTermLabels.Reconstruction, recon), new LossTerm(LossTermLabels.Kl, kl));
     }

@@ -31,7 +31,8 @@ public static class Iwae
         int[]? labels = model.IsConditional ? batch.Labels : null;
         int[]? repeatedLabels = labels is null ? null : ids.Select(i => labels[i]).ToArray();
         var xs = k == 1 ? batch.X : Ops.IndexSelect(batch.X, ids);
-        var logPx = -model.Likelihood.NegLogLikelihood(model.Decode(z, repeatedLabels), xs);   // (kN)
+        var mask = batch.Mask is null ? null : k == 1 ? batch.Mask : Ops.IndexSelect(batch.Mask, ids);
+        var logPx = -model.Likelihood.NegLogLikelihood(model.Decode(z, repeatedLabels), xs, mask);   // (kN), observed values only
         var logPz = model.Prior.LogProb(z);
         return (Ops.Reshape(logPx + logPz - logQ, k, n), logPx, posterior);
     }

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using VaeSharp.Data;
+using VaeSharp.Data.Tables;
 using VaeSharp.Models;
 using VaeSharp.Training;
 
@@ -18,8 +21,18 @@ public sealed record RunConfig
     /// <summary>The training options.</summary>
     public TrainingOptions Training { get; init; } = new();
 
-    /// <summary>The data set name (mnist, fashion-mnist).</summary>
+    /// <summary>The data: a built-in or fetched set's name (mnist, fashion-mnist, breast-cancer, ...), an imported set's
+    /// name, or the full path of a CSV file or image folder (see <see cref="DatasetCatalog.Load(string, string?, string?, DataOptions?)"/>).</summary>
     public string Data { get; init; } = "mnist";
+
+    /// <summary>How the data was read (column types, label column, split, image size); null for the defaults.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DataOptions? DataOptions { get; init; }
+
+    /// <summary>For a table: its columns with the statistics fitted on the training rows, so every verb encodes and decodes rows
+    /// the same way; null for images.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TableSchema? Table { get; init; }
 
     /// <summary>When the run used only the first N training examples, N (so a resumed run reads the same ones); null for all.</summary>
     public int? TrainLimit { get; init; }
@@ -44,6 +57,10 @@ public sealed record RunConfig
         Model.Validate();
         Training.Validate();
         if (string.IsNullOrEmpty(Data)) throw new ArgumentException("data: missing; expected the data set's name (e.g. mnist).");
+        DataOptions?.Validate();
+        Table?.Validate();
+        if (Table is not null && Table.Width != Model.InputSize)
+            throw new ArgumentException($"table: {Table.Width} values per row; the model's input_shape has {Model.InputSize}.");
         if (TrainLimit is <= 0) throw new ArgumentException($"train_limit {TrainLimit}: expected a positive number of examples (or none).");
         if (TestLimit is <= 0) throw new ArgumentException($"test_limit {TestLimit}: expected a positive number of examples (or none).");
         if (Preset is not null && !TrainingPreset.All.Any(p => p.Name == Preset))

@@ -24,8 +24,21 @@ public sealed record TrainingPreset(string Name, string Description, TrainingReq
             LrSchedule = LrScheduleKind.Iwae, AdamEpsilon = 1e-4f,
         });
 
+    /// <summary>PyTorch-VAE's VanillaVAE for 64×64 colour images (CelebA in its configs): five stride-2 3×3 convolutions of
+    /// 32, 64, 128, 256, 512 channels with batch norm and leaky ReLU straight into z = 128, the decoder their mirror,
+    /// Adam 5e-3, batch 64. Its MSE loss with a KL weight of 0.00025 becomes here a Gaussian likelihood with a learned σ
+    /// (the σ-VAE), which sets that balance from the data instead.</summary>
+    public static TrainingPreset PytorchVae64 { get; } = new("pytorch-vae-64",
+        "PyTorch-VAE's VanillaVAE for 64×64 colour images: conv 32/64/128/256/512 with batch norm and leaky ReLU → z = 128, learned-σ Gaussian, Adam 5e-3, batch 64",
+        new TrainingRequest
+        {
+            Body = NetworkBody.Conv, Channels = [32, 64, 128, 256, 512], KernelSize = 3, BatchNorm = true, Hidden = [],
+            Activation = HiddenActivation.LeakyRelu, LatentDim = 128, Likelihood = Distributions.LikelihoodKind.GaussianLearned,
+            LearningRate = 5e-3f, BatchSize = 64,
+        });
+
     /// <summary>Every preset.</summary>
-    public static IReadOnlyList<TrainingPreset> All { get; } = [Keras2D, IwaeMnist];
+    public static IReadOnlyList<TrainingPreset> All { get; } = [Keras2D, IwaeMnist, PytorchVae64];
 
     /// <summary>The preset named <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No such preset; the message lists them.</exception>

@@ -127,8 +127,17 @@ public sealed record TrainingRequest
             Channels = r.Channels!, KernelSize = r.KernelSize!.Value, BatchNorm = r.BatchNorm!.Value,
         };
         ulong seed = r.Seed!.Value;
+        var given = preset is null ? this : Over(preset.Defaults);
+        var table = train.Table;
+        if (table is not null && given.Likelihood is LikelihoodKind kind && kind != LikelihoodKind.Table)
+            throw new ArgumentException($"likelihood {ConfigJson.Name(kind)}: {dataName} is a table; its likelihood is one per column (numeric Gaussian, binary Bernoulli, categorical), likelihood table.");
+        if (table is null && r.Likelihood == LikelihoodKind.Table)
+            throw new ArgumentException($"likelihood table: {dataName} is not a table; expected bernoulli, gaussian or gaussian-learned.");
+        if (table is not null && r.Binarize == Binarization.Dynamic)
+            throw new ArgumentException($"binarize dynamic: {dataName} is a table; binarisation is for grey images.");
         var model = family.Configure(new ModelSettings(train.ExampleShape, train.ClassCount, r.LatentDim!.Value, network,
-            r.Likelihood!.Value, r.GaussianStd!.Value, r.Beta!.Value, seed));
+            table is null ? r.Likelihood!.Value : LikelihoodKind.Table, table is null ? r.GaussianStd!.Value : given.GaussianStd ?? 1f, r.Beta!.Value, seed));
+        if (table is not null) model = model with { TableBlocks = table.LikelihoodBlocks };
         int batchSize = r.BatchSize!.Value;
         if (batchSize <= 0) throw new ArgumentException($"batch_size {batchSize}: expected a positive integer.");
         var objective = new ObjectiveOptions
@@ -146,7 +155,7 @@ public sealed record TrainingRequest
         model.Validate();
         training.Validate();
         if (r.MaxMinutes is double m && !(m > 0)) throw new ArgumentException($"max_minutes {m}: expected a positive number of minutes.");
-        var config = new RunConfig { Model = model, Training = training, Data = dataName, Preset = preset?.Name };
+        var config = new RunConfig { Model = model, Training = training, Data = dataName, Preset = preset?.Name, Table = table };
         return (config, new RunOptions { MaxMinutes = r.MaxMinutes, LatentPictures = r.LatentPictures!.Value });
     }
 }

@@ -293,6 +293,7 @@ public sealed class TrainingRun : IDisposable
     private void SaveGrids(int epoch)
     {
         var shape = Model.InputShape;
+        if (shape.Length == 1) return;   // a table's rows are no pictures: `vae sample` and `vae reconstruct` write them as CSV
         var (originals, recon) = Generation.Reconstruct(Model, Test, _reconstructionIndices);
         Folder.SaveGrid($"reconstruction_{epoch}.png", Generation.ComparisonRows(originals, recon), 2 * _reconstructionIndices.Length, shape, _reconstructionIndices.Length);
         ulong seed = Config.Training.Seed;
