@@ -22,6 +22,7 @@ internal static class VaeCli
         root.Subcommands.Add(LatentGridCommand.Create(console));
         root.Subcommands.Add(EmbedCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
+        root.Subcommands.Add(ExploreCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
 

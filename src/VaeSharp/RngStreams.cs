@@ -27,6 +27,8 @@ public enum RngStream : ulong
     ImportanceSampling = 7,
     /// <summary>Synthetic inputs of the step benchmark.</summary>
     BenchmarkData = 9,
+    /// <summary>The latent codes the explorer's load test sends.</summary>
+    ExplorerLoad = 14,
 }
 
 /// <summary>Creates the generator of a stream.</summary>

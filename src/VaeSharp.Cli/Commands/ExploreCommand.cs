@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using VaeSharp.Explorer;
+using VaeSharp.Explorer.Load;
+
+namespace VaeSharp.Cli.Commands;
+
+// vae explore RUN: serves the latent-space explorer (src/VaeSharp.Explorer, docs/explorer.md) for one run until
+// Ctrl-C. With --load-test N it instead starts the server on a free loopback port, sends N decode requests from
+// --clients concurrent clients and the bad-request suite, prints the figures and exits (the docs' measurements).
+internal static class ExploreCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var runArg = CommonOptions.RunArgument();
+        var port = new Option<int>("--port") { Description = "TCP port (0: any free port).", DefaultValueFactory = _ => 8050 };
+        var host = new Option<string>("--host") { Description = "Address to listen on; the default 127.0.0.1 is reachable from this machine only.", DefaultValueFactory = _ => "127.0.0.1" };
+        var limit = new Option<int?>("--limit") { Description = $"Put the first N test examples on the map (default: the run's test set, at most {ExplorerSessionOptions.MaxMapPoints:N0})." };
+        var noCache = new Option<bool>("--no-cache") { Description = $"Encode the examples again instead of reading RUN/{LatentMap.CacheFile} (and do not write it)." };
+        var loadTest = new Option<int?>("--load-test") { Description = "Measure instead of serving: send N decode requests over loopback, then the bad-request suite, print the latencies and exit." };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients of --load-test.", DefaultValueFactory = _ => 16 };
+        var dataDir = CommonOptions.DataDir();
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var cmd = new Command("explore", "Serve a local web page to walk a run's latent space: the test set's map, reconstructions, sliders, interpolation, samples, drawing.")
+        {
+            runArg, port, host, limit, noCache, loadTest, clients, dataDir, threads, json,
+        };
+        cmd.SetAction(p => VaeCli.Guard(console, () =>
+        {
+            CommonOptions.ApplyThreads(p.GetValue(threads));
+            int portValue = p.GetValue(port);
+            if (portValue is < 0 or > 65535) throw new UsageException($"--port {portValue}: expected 0 to 65535 (0: any free port).");
+            string hostText = p.GetValue(host)!;
+            IPAddress address = hostText.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+                : IPAddress.TryParse(hostText, out var parsed) ? parsed
+                : throw new UsageException($"--host '{hostText}': expected an IP address of this machine, e.g. 127.0.0.1 (the default) or 0.0.0.0 for every interface.");
+            if (p.GetValue(limit) is int l && (l < 1 || l > ExplorerSessionOptions.MaxMapPoints))
+                throw new UsageException($"--limit {l}: expected 1 to {ExplorerSessionOptions.MaxMapPoints:N0} examples.");
+            int? requests = p.GetValue(loadTest);
+            if (requests is int n && (n < 1 || n > 1_000_000)) throw new UsageException($"--load-test {n}: expected 1 to 1,000,000 requests.");
+            int clientCount = p.GetValue(clients);
+            if (clientCount is < 1 or > 256) throw new UsageException($"--clients {clientCount}: expected 1 to 256.");
+
+            string runPath = p.GetValue(runArg)!;
+            var session = ExplorerSession.Open(runPath, new ExplorerSessionOptions
+            {
+                DataDir = p.GetValue(dataDir), MapLimit = p.GetValue(limit), UseCache = !p.GetValue(noCache),
+                Warn = message => console.Error($"warning: {message}"),
+            });
+            if (requests is int count) return LoadTest(console, session, count, clientCount, p.GetValue(json));
+            return Serve(console, session, address, portValue, p.GetValue(json));
+        }));
+        return cmd;
+    }
+
+    private static int Serve(CliConsole console, ExplorerSession session, IPAddress address, int port, bool json)
+    {
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        try
+        {
+            var server = ExplorerServer.StartAsync(session, new ExplorerServerOptions { Host = address, Port = port, Log = Console.Error }).GetAwaiter().GetResult();
+            try
+            {
+                var map = session.Map;
+                if (json)
+                    console.Line(JsonSerializer.Serialize(new { url = server.Url.ToString(), run = session.RunPath, examples = session.ExampleCount, latent_dim = map.LatentDim, map_cached = map.FromCache }, JsonOut.Options));
+                else
+                {
+                    console.Line($"Exploring {session.RunPath} ({session.Model.Description}, latent {map.LatentDim}, {session.ExampleCount} {session.DataName} test examples on the map{(map.FromCache ? ", from the cache" : "")})");
+                    console.Line($"Open {server.Url} in a browser. Ctrl-C stops the server.");
+                    if (!IPAddress.IsLoopback(address))
+                        console.Error($"warning: listening on {address}, so other machines that reach this one can use the explorer (and read this run's test images and model outputs).");
+                }
+                stop.Token.WaitHandle.WaitOne();
+                server.StopAsync().GetAwaiter().GetResult();
+            }
+            finally
+            {
+                server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        return VaeCli.Ok;
+    }
+
+    private static int LoadTest(CliConsole console, ExplorerSession session, int requests, int clients, bool json)
+    {
+        var server = ExplorerServer.StartAsync(session, new ExplorerServerOptions { Port = 0, Log = Console.Error }).GetAwaiter().GetResult();
+        try
+        {
+            int? label = session.Model.IsConditional ? 0 : null;
+            // A short warm-up (JIT, connection pool), not counted.
+            ExplorerLoadTest.DecodeAsync(server.Url, session.Model.LatentDim, label, Math.Min(requests, 100), clients, seed: 2).GetAwaiter().GetResult();
+            var load = ExplorerLoadTest.DecodeAsync(server.Url, session.Model.LatentDim, label, requests, clients).GetAwaiter().GetResult();
+            var bad = BadRequestSuite.RunAsync(server.Url, session.Model.LatentDim, session.Model.ClassCount).GetAwaiter().GetResult();
+            if (json)
+            {
+                console.Line(JsonSerializer.Serialize(new
+                {
+                    decode = new { load.Requests, load.Clients, load.Errors, p50_ms = load.P50Ms, p99_ms = load.P99Ms, max_ms = load.MaxMs, load.Seconds, requests_per_second = load.RequestsPerSecond, first_error = load.FirstError },
+                    bad_requests = new { sent = bad.Sent, as_expected = bad.AsExpected, server_errors = bad.ServerErrors, failures = bad.Failures, serving_after = bad.ServingAfter },
+                }, JsonOut.Options));
+            }
+            else
+            {
+                console.Line($"Decode: {load.Requests} requests from {load.Clients} clients in {load.Seconds:0.00} s ({load.RequestsPerSecond:0} per s), {load.Errors} errors; " +
+                             $"round trip p50 {load.P50Ms:0.00} ms, p99 {load.P99Ms:0.00} ms, max {load.MaxMs:0.00} ms");
+                console.Line($"Bad requests: {bad.Sent} sent, {bad.AsExpected} answered with the expected 4xx and a JSON error, {bad.ServerErrors} server errors; " +
+                             $"serving afterwards: {(bad.ServingAfter ? "yes" : "NO")}");
+                foreach (var f in bad.Failures) console.Error($"  not as expected: {f}");
+                if (load.FirstError is string e) console.Error($"  first decode error: {e}");
+            }
+            return load.Errors == 0 && bad.Failures.Count == 0 && bad.ServerErrors == 0 && bad.ServingAfter ? VaeCli.Ok : VaeCli.RuntimeError;
+        }
+        finally
+        {
+            server.StopAsync().GetAwaiter().GetResult();
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+}
