@@ -12,6 +12,9 @@ namespace VaeSharp.Cli.Commands;
 // --clients concurrent clients and the bad-request suite, prints the figures and exits (the docs' measurements).
 internal static class ExploreCommand
 {
+    // The serving verb prints its JSON as one line (then keeps running), so a script reads it with one ReadLine.
+    private static readonly JsonSerializerOptions OneLine = new(JsonOut.Options) { WriteIndented = false };
+
     public static Command Create(CliConsole console)
     {
         var runArg = CommonOptions.RunArgument();
@@ -69,7 +72,7 @@ internal static class ExploreCommand
             {
                 var map = session.Map;
                 if (json)
-                    console.Line(JsonSerializer.Serialize(new { url = server.Url.ToString(), run = session.RunPath, examples = session.ExampleCount, latent_dim = map.LatentDim, map_cached = map.FromCache }, JsonOut.Options));
+                    console.Line(JsonSerializer.Serialize(new { url = server.Url.ToString(), run = session.RunPath, examples = session.ExampleCount, latent_dim = map.LatentDim, map_cached = map.FromCache }, OneLine));
                 else
                 {
                     console.Line($"Exploring {session.RunPath} ({session.Model.Description}, latent {map.LatentDim}, {session.ExampleCount} {session.DataName} test examples on the map{(map.FromCache ? ", from the cache" : "")})");
