@@ -13,12 +13,13 @@ namespace VaeSharp.Explorer;
 // is ever read. Examples must be images, (C, H, W) with C = 1 or 3, or (H, W).
 
 /// <summary>A run's model, examples and latent map, with gated inference for the explorer's API.</summary>
-public sealed class ExplorerSession
+public sealed class ExplorerSession : IDisposable
 {
     private readonly IDataset _examples;
+    private readonly CancellationTokenSource _stop = new();
 
     private ExplorerSession(string runPath, RunConfig config, LatentVariableModel model, IDataset examples, LatentMap map,
-        IReadOnlyList<ILatentSampler> samplers, InferenceGate gate)
+        IReadOnlyList<ILatentSampler> samplers, InferenceGate gate, ExplorerSessionOptions options)
     {
         RunPath = runPath;
         Config = config;
@@ -28,6 +29,19 @@ public sealed class ExplorerSession
         Samplers = samplers;
         Gate = gate;
         (Channels, Height, Width) = ImageShape(model.InputShape)!.Value;
+        if (options.TsnePoints > 0 && map.Count >= 2)
+            Tsne = TsneLayout.Start(map, runPath, options.TsnePoints, Engine.EngineSettings.Threads, options.Warn, _stop.Token);
+    }
+
+    /// <summary>The t-SNE view (computing in the background until <see cref="TsneLayout.Coordinates"/> is set), or null when off.</summary>
+    public TsneLayout? Tsne { get; }
+
+    /// <summary>Stops a t-SNE computation still running.</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        try { Tsne?.Completion.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+        _stop.Dispose();
     }
 
     /// <summary>The run folder.</summary>
@@ -79,6 +93,8 @@ public sealed class ExplorerSession
         var (config, model) = RunFolder.Load(runPath);
         if (ImageShape(model.InputShape) is null)
             throw new ArgumentException($"{runPath}: the explorer shows images, of shape (C, H, W) with 1 or 3 channels; this run's examples have shape [{string.Join(", ", model.InputShape)}].");
+        if (options.TsnePoints is < 0 or 1 or > Applications.TSne.MaxPoints)
+            throw new ArgumentException($"t-SNE points {options.TsnePoints}: expected 0 (none) or 2 to {Applications.TSne.MaxPoints:N0}.");
         if (options.MapLimit is int m && (m < 1 || m > ExplorerSessionOptions.MaxMapPoints))
             throw new ArgumentException($"map limit {m}: expected 1 to {ExplorerSessionOptions.MaxMapPoints:N0} examples.");
         var (_, test) = DatasetCatalog.Load(config.Data, options.DataDir);
@@ -104,7 +120,7 @@ public sealed class ExplorerSession
                 throw new ArgumentException($"sampler name '{s.Name}': expected a new name of 1 to 32 lowercase letters, digits or '-'.");
             samplers.Add(s);
         }
-        return new ExplorerSession(runPath, config, model, examples, map, samplers, new InferenceGate(options.MaxWaiting));
+        return new ExplorerSession(runPath, config, model, examples, map, samplers, new InferenceGate(options.MaxWaiting), options);
     }
 
     /// <summary>The label of example <paramref name="index"/>, or null for unlabelled data.</summary>

@@ -16,6 +16,9 @@ public sealed record ExplorerSessionOptions
     /// <summary>Read and write the map cache in the run folder (<see cref="LatentMap.CacheFile"/>).</summary>
     public bool UseCache { get; init; } = true;
 
+    /// <summary>Examples in the t-SNE view (the first N of the map, at most <see cref="Applications.TSne.MaxPoints"/>); 0 for no t-SNE view.</summary>
+    public int TsnePoints { get; init; } = TsneLayout.DefaultPoints;
+
     /// <summary>Samplers beside the prior (which is always first), e.g. a mixture fitted to the posterior means.</summary>
     public IReadOnlyList<ILatentSampler> Samplers { get; init; } = [];
 

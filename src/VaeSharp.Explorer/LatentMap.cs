@@ -25,8 +25,9 @@ public sealed class LatentMap
 
     private const int CacheFormat = 1;
 
-    private LatentMap(float[,] means, int[]? labels, double[] kl, double[] activity, bool fromCache)
+    private LatentMap(float[,] means, int[]? labels, double[] kl, double[] activity, bool fromCache, string? cacheKey)
     {
+        CacheKey = cacheKey;
         Means = means;
         Labels = labels;
         KlPerDimension = kl;
@@ -62,6 +63,9 @@ public sealed class LatentMap
     /// <summary>Each example's coordinates on the first two principal components, interleaved (x0, y0, x1, y1, ...).</summary>
     public float[] PcaCoordinates { get; }
 
+    /// <summary>What the cache is keyed by (model hash, data set, count), or null when the cache is not used.</summary>
+    public string? CacheKey { get; }
+
     /// <summary>True when the means came from the run folder's cache.</summary>
     public bool FromCache { get; }
 
@@ -73,6 +77,20 @@ public sealed class LatentMap
 
     /// <summary>True when dimension <paramref name="u"/> is active (A_u &gt; 0.01).</summary>
     public bool IsActive(int u) => Activity[u] > 0.01;
+
+    /// <summary>The example whose mean is nearest to <paramref name="z"/> (Euclidean; the first on ties).</summary>
+    public int Nearest(ReadOnlySpan<float> z)
+    {
+        int best = 0;
+        double bestDistance = double.PositiveInfinity;
+        for (int i = 0; i < Count; i++)
+        {
+            double d = 0;
+            for (int u = 0; u < LatentDim; u++) { double t = Means[i, u] - z[u]; d += t * t; }
+            if (d < bestDistance) { bestDistance = d; best = i; }
+        }
+        return best;
+    }
 
     /// <summary>The latent dimensions by decreasing KL (ties by index).</summary>
     public int[] DimensionsByKl() => [.. Enumerable.Range(0, LatentDim).OrderByDescending(u => KlPerDimension[u]).ThenBy(u => u)];
@@ -88,12 +106,12 @@ public sealed class LatentMap
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         string cachePath = Path.Combine(runPath, CacheFile);
-        string? key = useCache ? CacheKey(runPath, data) : null;
+        string? key = useCache ? KeyOf(runPath, data) : null;
         if (key is not null && TryRead(cachePath, key, data.Count, model.LatentDim) is LatentMap cached) return cached;
 
         var embedding = LatentEmbedding.Compute(model, data);
         var stats = LatentStatistics.Compute(model, data);
-        var map = new LatentMap(embedding.Means, embedding.Labels, stats.KlPerDimension, stats.Activity, fromCache: false);
+        var map = new LatentMap(embedding.Means, embedding.Labels, stats.KlPerDimension, stats.Activity, fromCache: false, key);
         if (key is not null)
         {
             try
@@ -108,7 +126,7 @@ public sealed class LatentMap
         return map;
     }
 
-    private static string CacheKey(string runPath, IDataset data)
+    private static string KeyOf(string runPath, IDataset data)
     {
         using var model = File.OpenRead(Path.Combine(runPath, Serialization.RunFolder.ModelFile));
         return $"{Convert.ToHexStringLower(SHA256.HashData(model))}|{data.Name}|{data.Count}|{string.Join('x', data.ExampleShape)}";
@@ -151,7 +169,7 @@ public sealed class LatentMap
             double[] kl = [.. ((JsonArray)root["kl_per_dimension"]!).Select(n => (double)n!)];
             double[] activity = [.. ((JsonArray)root["activity"]!).Select(n => (double)n!)];
             if (kl.Length != latentDim || activity.Length != latentDim) return null;
-            return new LatentMap(means, labels, kl, activity, fromCache: true);
+            return new LatentMap(means, labels, kl, activity, fromCache: true, key);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or FormatException
             or InvalidOperationException or InvalidCastException or NullReferenceException or ArgumentException)

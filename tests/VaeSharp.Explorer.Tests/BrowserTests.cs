@@ -68,6 +68,12 @@ public sealed class BrowserTests(ExplorerRunFixture run)
         {
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1360, Height = 1100 } });
             await Walk(page, server.Url, session.ExampleCount);
+            // The t-SNE view (computed in the background, or read from the run's cache), with a point hovered.
+            await page.SelectOptionAsync("#map-kind", "tsne");
+            await page.WaitForFunctionAsync("() => window.explorer.points.map === 'tsne'", null, new PageWaitForFunctionOptions { Timeout = 600_000, PollingInterval = 500 });
+            var at = await page.EvaluateAsync<JsonElement>("() => window.explorer.screenPositionOf(12)");
+            await page.Mouse.MoveAsync((float)at.GetProperty("x").GetDouble(), (float)at.GetProperty("y").GetDouble());
+            await page.WaitForFunctionAsync("() => !document.getElementById('tooltip').hidden && document.getElementById('tooltip-image').complete");
             string file = Environment.GetEnvironmentVariable("VAESHARP_EXPLORER_SCREENSHOT") ?? Path.Combine(RepositoryRoot(), "docs", "images", "explorer.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = false });
             Assert.True(new FileInfo(file).Length > 10_000);

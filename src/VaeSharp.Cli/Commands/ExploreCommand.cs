@@ -22,6 +22,7 @@ internal static class ExploreCommand
         var host = new Option<string>("--host") { Description = "Address to listen on; the default 127.0.0.1 is reachable from this machine only.", DefaultValueFactory = _ => "127.0.0.1" };
         var limit = new Option<int?>("--limit") { Description = $"Put the first N test examples on the map (default: the run's test set, at most {ExplorerSessionOptions.MaxMapPoints:N0})." };
         var noCache = new Option<bool>("--no-cache") { Description = $"Encode the examples again instead of reading RUN/{LatentMap.CacheFile} (and do not write it)." };
+        var tsne = new Option<int>("--tsne") { Description = $"Lay out the first N examples with t-SNE too (exact, O(N²): at most {VaeSharp.Applications.TSne.MaxPoints:N0}; 0 for none), in the background, cached in RUN/{TsneLayout.CacheFile}.", DefaultValueFactory = _ => TsneLayout.DefaultPoints };
         var loadTest = new Option<int?>("--load-test") { Description = "Measure instead of serving: send N decode requests over loopback, then the bad-request suite, print the latencies and exit." };
         var clients = new Option<int>("--clients") { Description = "Concurrent clients of --load-test.", DefaultValueFactory = _ => 16 };
         var dataDir = CommonOptions.DataDir();
@@ -29,7 +30,7 @@ internal static class ExploreCommand
         var json = CommonOptions.Json();
         var cmd = new Command("explore", "Serve a local web page to walk a run's latent space: the test set's map, reconstructions, sliders, interpolation, samples, drawing.")
         {
-            runArg, port, host, limit, noCache, loadTest, clients, dataDir, threads, json,
+            runArg, port, host, limit, tsne, noCache, loadTest, clients, dataDir, threads, json,
         };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
@@ -44,13 +45,16 @@ internal static class ExploreCommand
                 throw new UsageException($"--limit {l}: expected 1 to {ExplorerSessionOptions.MaxMapPoints:N0} examples.");
             int? requests = p.GetValue(loadTest);
             if (requests is int n && (n < 1 || n > 1_000_000)) throw new UsageException($"--load-test {n}: expected 1 to 1,000,000 requests.");
+            int tsnePoints = p.GetValue(tsne);
+            if (tsnePoints is < 0 or 1 || tsnePoints > VaeSharp.Applications.TSne.MaxPoints)
+                throw new UsageException($"--tsne {tsnePoints}: expected 0 (no t-SNE view) or 2 to {VaeSharp.Applications.TSne.MaxPoints:N0} examples (exact t-SNE is O(N²)).");
             int clientCount = p.GetValue(clients);
             if (clientCount is < 1 or > 256) throw new UsageException($"--clients {clientCount}: expected 1 to 256.");
 
             string runPath = p.GetValue(runArg)!;
-            var session = ExplorerSession.Open(runPath, new ExplorerSessionOptions
+            using var session = ExplorerSession.Open(runPath, new ExplorerSessionOptions
             {
-                DataDir = p.GetValue(dataDir), MapLimit = p.GetValue(limit), UseCache = !p.GetValue(noCache),
+                DataDir = p.GetValue(dataDir), MapLimit = p.GetValue(limit), UseCache = !p.GetValue(noCache), TsnePoints = tsnePoints,
                 Warn = message => console.Error($"warning: {message}"),
             });
             if (requests is int count) return LoadTest(console, session, count, clientCount, p.GetValue(json));
@@ -76,6 +80,8 @@ internal static class ExploreCommand
                 else
                 {
                     console.Line($"Exploring {session.RunPath} ({session.Model.Description}, latent {map.LatentDim}, {session.ExampleCount} {session.DataName} test examples on the map{(map.FromCache ? ", from the cache" : "")})");
+                    if (session.Tsne is TsneLayout layout)
+                        console.Line(layout.FromCache ? $"t-SNE of the first {layout.Count} examples: from the cache" : $"t-SNE of the first {layout.Count} examples: computing in the background (the map's t-SNE view appears when done)");
                     console.Line($"Open {server.Url} in a browser. Ctrl-C stops the server.");
                     if (!IPAddress.IsLoopback(address))
                         console.Error($"warning: listening on {address}, so other machines that reach this one can use the explorer (and read this run's test images and model outputs).");
@@ -97,6 +103,7 @@ internal static class ExploreCommand
 
     private static int LoadTest(CliConsole console, ExplorerSession session, int requests, int clients, bool json)
     {
+        session.Tsne?.Completion.Wait();   // measure a server that is not computing its t-SNE view meanwhile
         var server = ExplorerServer.StartAsync(session, new ExplorerServerOptions { Port = 0, Log = Console.Error }).GetAwaiter().GetResult();
         try
         {
@@ -115,7 +122,7 @@ internal static class ExploreCommand
             }
             else
             {
-                console.Line($"Decode: {load.Requests} requests from {load.Clients} clients in {load.Seconds:0.00} s ({load.RequestsPerSecond:0} per s), {load.Errors} errors; " +
+                console.Line($"Decode: {load.Requests} requests from {load.Clients} client{(load.Clients == 1 ? "" : "s")} in {load.Seconds:0.00} s ({load.RequestsPerSecond:0} per s), {load.Errors} errors; " +
                              $"round trip p50 {load.P50Ms:0.00} ms, p99 {load.P99Ms:0.00} ms, max {load.MaxMs:0.00} ms");
                 console.Line($"Bad requests: {bad.Sent} sent, {bad.AsExpected} answered with the expected 4xx and a JSON error, {bad.ServerErrors} server errors; " +
                              $"serving afterwards: {(bad.ServingAfter ? "yes" : "NO")}");

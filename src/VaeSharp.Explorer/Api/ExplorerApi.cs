@@ -49,7 +49,8 @@ internal static class ExplorerApi
             ClassNames = s.ClassNames,
             Dimensions = map.DimensionsByKl().Select(u => new { Index = u, Kl = map.KlPerDimension[u], Activity = map.Activity[u], Active = map.IsActive(u) }),
             ActiveUnits = Enumerable.Range(0, map.LatentDim).Count(map.IsActive),
-            Maps = new[] { "pca", "dims" },
+            Maps = s.Tsne is null ? new[] { "pca", "dims" } : ["pca", "dims", "tsne"],
+            Tsne = s.Tsne is null ? null : new { Points = s.Tsne.Count, TsneLayout.Perplexity, TsneLayout.Iterations },
             PcaExplained = map.Pca.ExplainedRatio.Take(2),
             Samplers = s.Samplers.Select(x => new { x.Name, x.Description }),
             MapCached = map.FromCache,
@@ -85,8 +86,29 @@ internal static class ExplorerApi
             xLabel = $"z[{x}]";
             yLabel = $"z[{y}]";
         }
-        else throw new ApiException(400, $"query parameter 'map': '{RequestReader.Shorten(map)}'; expected pca or dims");
-        return WriteJson(ctx, new { Map = map, Count = n, XLabel = xLabel, YLabel = yLabel, X = xs, Y = ys, m.Labels });
+        else if (map == "tsne" && s.Tsne is TsneLayout tsne)
+        {
+            if (q.ContainsKey("x") || q.ContainsKey("y")) throw new ApiException(400, "query parameters 'x' and 'y' choose latent dimensions; they go with map=dims");
+            if (tsne.Coordinates is not float[] xy)
+            {
+                if (tsne.Failure is string failure) throw new ApiException(500, $"the t-SNE layout could not be computed: {failure}");
+                // 202: accepted, still computing; the page asks again (Retry-After) and shows the progress.
+                ctx.Response.Headers.RetryAfter = "2";
+                return WriteJson(ctx, new
+                {
+                    Map = map, Ready = false, Progress = (double)tsne.IterationsDone / TsneLayout.Iterations,
+                    Message = $"the t-SNE layout of {tsne.Count} examples is being computed ({tsne.IterationsDone} of {TsneLayout.Iterations} iterations)",
+                }, 202);
+            }
+            n = tsne.Count;
+            xs = new float[n];
+            ys = new float[n];
+            for (int i = 0; i < n; i++) { xs[i] = xy[2 * i]; ys[i] = xy[2 * i + 1]; }
+            xLabel = $"t-SNE 1 (first {n} examples, perplexity {TsneLayout.Perplexity})";
+            yLabel = "t-SNE 2";
+        }
+        else throw new ApiException(400, $"query parameter 'map': '{RequestReader.Shorten(map)}'; expected {(s.Tsne is null ? "pca or dims" : "pca, dims or tsne")}");
+        return WriteJson(ctx, new { Map = map, Ready = true, Count = n, XLabel = xLabel, YLabel = yLabel, X = xs, Y = ys, Labels = m.Labels?.Take(n) });
     }
 
     private static Task Example(HttpContext ctx, ExplorerSession s)
@@ -158,7 +180,7 @@ internal static class ExplorerApi
         var input = ImageInput.ToModelInput(image, s.Channels, s.Height, s.Width, invert);
         var z = await s.EncodeAsync(input, label, ctx.RequestAborted);
         var pca = s.Map.Pca.Project(z, Math.Min(2, z.Length));
-        await WriteJson(ctx, new { Z = z, Pca = new[] { (float)pca[0], pca.Length > 1 ? (float)pca[1] : 0f }, Width = image.Width, Height = image.Height });
+        await WriteJson(ctx, new { Z = z, Pca = new[] { (float)pca[0], pca.Length > 1 ? (float)pca[1] : 0f }, Nearest = s.Map.Nearest(z), Width = image.Width, Height = image.Height });
     }
 
     private static async Task LatentPathOf(HttpContext ctx, ExplorerSession s)

@@ -87,9 +87,13 @@ function toScreen(dx, dy, page) {
   return { x: rect.left + sx, y: rect.top + sy };
 }
 
-function mapPosition(z, pca) {
+// Where a code goes on the current map: PCA projects it, two dimensions read it; t-SNE has no projection for new
+// points, so a code is shown at its example (or its nearest example) when that one is laid out.
+function mapPosition(z, pca, index) {
   if (!z) return null;
-  if (explorer.points.map === "pca") return pca ? { x: pca[0], y: pca[1] } : null;
+  const points = explorer.points;
+  if (points.map === "pca") return pca ? { x: pca[0], y: pca[1] } : null;
+  if (points.map === "tsne") return index !== null && index !== undefined && index < points.count ? { x: points.x[index], y: points.y[index] } : null;
   return { x: z[Number($("dim-x").value)], y: z[Number($("dim-y").value)] };
 }
 
@@ -111,14 +115,14 @@ function drawMap() {
   };
   if (hoverIndex >= 0) ring(hoverIndex, "#555", 6);
   for (const [end, name] of [[explorer.a, "A"], [explorer.b, "B"]]) {
-    const at = end && mapPosition(end.z, end.pca);
+    const at = end && mapPosition(end.z, end.pca, end.index);
     if (at) {
       const p = toScreen(at.x, at.y);
       ctx.fillStyle = "#000"; ctx.font = "bold 13px system-ui"; ctx.fillText(name, p.x + 7, p.y - 7);
     }
   }
-  if (explorer.selected !== null && explorer.selected >= 0) ring(explorer.selected, "#000", 8);
-  const drawn = explorer.drawn && mapPosition(explorer.drawn.z, explorer.drawn.pca);
+  if (explorer.selected !== null && explorer.selected >= 0 && explorer.selected < x.length) ring(explorer.selected, "#000", 8);
+  const drawn = explorer.drawn && mapPosition(explorer.drawn.z, explorer.drawn.pca, explorer.drawn.nearest);
   if (drawn) {
     const p = toScreen(drawn.x, drawn.y);
     ctx.strokeStyle = "#000"; ctx.lineWidth = 3;
@@ -196,8 +200,14 @@ $("reset-view").addEventListener("click", () => { fitView(); drawMap(); });
 async function loadPoints() {
   const kind = $("map-kind").value;
   $("dims-choice").hidden = kind !== "dims";
-  const query = kind === "dims" ? `?map=dims&x=${$("dim-x").value}&y=${$("dim-y").value}` : "?map=pca";
+  const query = kind === "dims" ? `?map=dims&x=${$("dim-x").value}&y=${$("dim-y").value}` : `?map=${kind}`;
   const points = await (await api(`/api/points${query}`)).json();
+  if (!points.ready) {
+    // t-SNE still being computed on the server: show the progress and ask again.
+    $("x-label").textContent = `${points.message}…`;
+    setTimeout(() => { if ($("map-kind").value === kind) loadPoints().catch(err => showError(err.message)); }, 1500);
+    return;
+  }
   explorer.points = points;
   explorer.pointCount = points.count;
   $("x-label").textContent = `→ ${points.x_label}`;
@@ -245,6 +255,8 @@ function buildSliders() {
     value.textContent = "0.00";
     input.addEventListener("input", () => {
       explorer.z[dim.index] = Number(input.value);
+      const name = $("selection-name");
+      if (!name.textContent.endsWith(" (edited)")) name.textContent += " (edited)";
       value.textContent = Number(input.value).toFixed(2);
       requestDecode();
     });
@@ -275,8 +287,8 @@ async function selectExample(i) {
 }
 
 function currentEnd() {
-  const pca = explorer.selected !== null && explorer.selected >= 0 ? explorer.selectedPca : null;
-  return { z: Array.from(explorer.z), pca, name: $("selection-name").textContent };
+  const chosen = explorer.selected !== null && explorer.selected >= 0;
+  return { z: Array.from(explorer.z), pca: chosen ? explorer.selectedPca : null, index: chosen ? explorer.selected : null, name: $("selection-name").textContent };
 }
 function updateAB() {
   const show = e => e ? e.name.replace(/^test example /, "") : "—";
@@ -401,7 +413,7 @@ async function encodeBlob(blob, type, invert) {
   if (invert) query.set("invert", "true");
   const response = await api(`/api/encode${query.size ? "?" + query : ""}`, { method: "POST", headers: { "Content-Type": type }, body: blob });
   const result = await response.json();
-  explorer.drawn = { z: result.z, pca: result.pca };
+  explorer.drawn = { z: result.z, pca: result.pca, nearest: result.nearest };
   explorer.encodes++;
   const decoded = await (await postJson("/api/decode", withLabel({ z: result.z }))).blob();
   await setImage($("drawn-recon"), decoded);
@@ -437,6 +449,7 @@ async function start() {
   if (info.dimensions.length > 1) $("dim-y").value = info.dimensions[1].index;
   $("dim-x").value = info.dimensions[0].index;
   for (const s of info.samplers) $("sampler").add(new Option(s.name, s.name));
+  if (info.tsne) $("map-kind").add(new Option(`t-SNE of the first ${info.tsne.points}`, "tsne"));
   $("sampler").title = info.samplers.map(s => `${s.name}: ${s.description}`).join("\n");
   if (info.conditional) {
     $("label-row").hidden = false;
