@@ -45,6 +45,9 @@ public sealed class TsneLayout
     /// <summary>Why the layout could not be computed, or null.</summary>
     public string? Failure => _failure;
 
+    /// <summary>Seconds the computation took (0 when read from the cache or not done).</summary>
+    public double Seconds { get; private set; }
+
     /// <summary>True when the layout came from the run folder's cache.</summary>
     public bool FromCache { get; private set; }
 
@@ -78,10 +81,12 @@ public sealed class TsneLayout
             for (int u = 0; u < map.LatentDim; u++) points[i, u] = map.Means[i, u];
         layout.Completion = Task.Factory.StartNew(() =>
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 var y = TSne.Embed(points, Math.Min(Perplexity, (count - 1) / 3.0), Iterations, threads, done => Volatile.Write(ref layout._done, done), cancel);
                 var coordinates = y.Select(v => (float)v).ToArray();
+                layout.Seconds = clock.Elapsed.TotalSeconds;
                 layout._coordinates = coordinates;
                 if (key is not null)
                 {

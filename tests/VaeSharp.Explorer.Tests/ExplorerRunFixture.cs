@@ -39,6 +39,7 @@ public sealed class ExplorerRunFixture : IAsyncLifetime
         Http.Dispose();
         await Server.StopAsync();
         await Server.DisposeAsync();
+        Session.Dispose();
         try { Directory.Delete(Path.GetDirectoryName(RunPath)!, recursive: true); } catch (IOException) { }
     }
 }

@@ -81,7 +81,11 @@ internal static class ExploreCommand
                 {
                     console.Line($"Exploring {session.RunPath} ({session.Model.Description}, latent {map.LatentDim}, {session.ExampleCount} {session.DataName} test examples on the map{(map.FromCache ? ", from the cache" : "")})");
                     if (session.Tsne is TsneLayout layout)
+                    {
                         console.Line(layout.FromCache ? $"t-SNE of the first {layout.Count} examples: from the cache" : $"t-SNE of the first {layout.Count} examples: computing in the background (the map's t-SNE view appears when done)");
+                        if (!layout.FromCache)
+                            layout.Completion.ContinueWith(_ => console.Line(layout.Failure is string f ? $"t-SNE stopped: {f}" : $"t-SNE view ready ({layout.Seconds:0} s)"), TaskScheduler.Default);
+                    }
                     console.Line($"Open {server.Url} in a browser. Ctrl-C stops the server.");
                     if (!IPAddress.IsLoopback(address))
                         console.Error($"warning: listening on {address}, so other machines that reach this one can use the explorer (and read this run's test images and model outputs).");

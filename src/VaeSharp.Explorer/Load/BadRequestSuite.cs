@@ -88,14 +88,15 @@ public static class BadRequestSuite
         Json("sample seed -1", "/api/sample", "{\"seed\":-1}", 400);
         Json("sample seed ../", "/api/sample", $"{{\"seed\":\"{Traversal}\"}}", 400);
 
-        // POST /api/encode
+        // POST /api/encode (a conditional model's class given, so each case meets the check it is about)
+        string encode = classCount > 0 ? "/api/encode?label=0" : "/api/encode";
         cases.Add(new("encode JSON instead of an image", "POST", "/api/encode", "application/json", Encoding.UTF8.GetBytes("{}"), 415));
         cases.Add(new("encode text/plain", "POST", "/api/encode", "text/plain", Encoding.UTF8.GetBytes(Traversal), 415));
-        cases.Add(new("encode garbage as PNG", "POST", "/api/encode", "image/png", Encoding.UTF8.GetBytes(Traversal), 400));
-        cases.Add(new("encode empty PNG", "POST", "/api/encode", "image/png", [], 400));
-        cases.Add(new("encode truncated PNG", "POST", "/api/encode", "image/png", TinyPng()[..40], 400));
-        cases.Add(new("encode PNG declaring 100000 × 100000", "POST", "/api/encode", "image/png", HugeHeaderPng(), 400));
-        cases.Add(new("encode body over 4 MiB", "POST", "/api/encode", "image/png", new byte[ExplorerLimits.MaxImageBytes + 1], 413));
+        cases.Add(new("encode garbage as PNG", "POST", encode, "image/png", Encoding.UTF8.GetBytes(Traversal), 400));
+        cases.Add(new("encode empty PNG", "POST", encode, "image/png", [], 400));
+        cases.Add(new("encode truncated PNG", "POST", encode, "image/png", TinyPng()[..40], 400));
+        cases.Add(new("encode PNG declaring 100000 × 100000", "POST", encode, "image/png", HugeHeaderPng(), 400));
+        cases.Add(new("encode body over 4 MiB", "POST", encode, "image/png", new byte[ExplorerLimits.MaxImageBytes + 1], 413));
         cases.Add(new("encode query label ../", "POST", $"/api/encode?label={Uri.EscapeDataString(Traversal)}", "image/png", TinyPng(), 400));
         cases.Add(new("encode query invert ../", "POST", $"/api/encode?invert={Uri.EscapeDataString(Traversal)}{(classCount > 0 ? "&label=0" : "")}", "image/png", TinyPng(), 400));
         cases.Add(new("encode query path=../", "POST", $"/api/encode?path={Uri.EscapeDataString(Traversal)}", "image/png", TinyPng(), 400));

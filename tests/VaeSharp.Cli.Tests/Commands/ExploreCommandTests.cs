@@ -36,6 +36,19 @@ public sealed class ExploreCommandTests(TinyRunFixture run) : IClassFixture<Tiny
         AssertBadInput(CliRunner.Run("explore", run.Path, "--limit", "0"), "--limit 0");
         AssertBadInput(CliRunner.Run("explore", run.Path, "--load-test", "10", "--clients", "0"), "--clients 0");
         AssertBadInput(CliRunner.Run("explore", run.Path, "--port", "abc"), "--port 'abc': expected a whole number");
+        AssertBadInput(CliRunner.Run("explore", run.Path, "--tsne", "1"), "--tsne 1");
+        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+            AssertBadInput(CliRunner.Run("explore", run.Path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--tsne", "0"),
+                $"cannot listen on 127.0.0.1:{port}", "--port 0 for any free one");
+        }
+        finally
+        {
+            taken.Stop();
+        }
     }
 
     [Fact]
