@@ -102,8 +102,25 @@ public sealed class BrowserTests(ExplorerRunFixture run)
         Assert.Equal(expectedPoints, await page.EvaluateAsync<int>("() => window.explorer.pointCount"));
         Assert.Equal(expectedPoints, await page.EvaluateAsync<int>("() => window.explorer.points.x.length"));
 
-        // Hover then click a point: the tooltip shows its image, the selection its reconstruction.
+        // One slider per latent dimension, in the order of decreasing KL that /api/info gives, inactive ones marked.
+        var sliderDims = await page.EvaluateAsync<int[]>("() => [...document.querySelectorAll('#sliders input')].map(i => Number(i.dataset.dim))");
+        var infoDims = await page.EvaluateAsync<int[]>("() => window.explorer.info.dimensions.map(d => d.index)");
+        Assert.Equal(infoDims, sliderDims);
+        Assert.Equal(await page.EvaluateAsync<int>("() => window.explorer.info.dimensions.filter(d => !d.active).length"),
+            await page.EvaluateAsync<int>("() => document.querySelectorAll('#sliders .name.inactive').length"));
+
+        // The wheel zooms about the cursor (the point moves away from it); Fit puts the view back.
         int target = Math.Min(7, expectedPoints - 1);
+        var home = await page.EvaluateAsync<JsonElement>($"() => window.explorer.screenPositionOf({target})");
+        var map = (await page.Locator("#map").BoundingBoxAsync())!;
+        await page.Mouse.MoveAsync(map.X + map.Width / 3, map.Y + map.Height / 3);
+        await page.Mouse.WheelAsync(0, -400);
+        await WaitFor(page, problems, $"() => Math.abs(window.explorer.screenPositionOf({target}).x - {home.GetProperty("x").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture)}) > 5");
+        await page.ClickAsync("#reset-view");
+        var back = await page.EvaluateAsync<JsonElement>($"() => window.explorer.screenPositionOf({target})");
+        Assert.Equal(home.GetProperty("x").GetDouble(), back.GetProperty("x").GetDouble(), 1e-6);
+
+        // Hover then click a point: the tooltip shows its image, the selection its reconstruction.
         var at = await page.EvaluateAsync<JsonElement>($"() => window.explorer.screenPositionOf({target})");
         double px = at.GetProperty("x").GetDouble(), py = at.GetProperty("y").GetDouble();
         await page.Mouse.MoveAsync((float)px, (float)py);
