@@ -89,8 +89,7 @@ public sealed class ExplorerServer : IAsyncDisposable
             }
             catch (ServerBusyException e) when (!ctx.Response.HasStarted)
             {
-                ctx.Response.Headers.RetryAfter = "1";
-                await Error(ctx, StatusCodes.Status503ServiceUnavailable, e.Message);
+                await Error(ctx, StatusCodes.Status503ServiceUnavailable, e.Message, retryAfter: "1");
             }
             catch (BadHttpRequestException e) when (!ctx.Response.HasStarted)
             {
@@ -152,10 +151,11 @@ public sealed class ExplorerServer : IAsyncDisposable
     private static bool IsLocalHost(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host == "127.0.0.1" || host == "[::1]" || host == "::1";
 
-    private static Task Error(HttpContext ctx, int status, string message)
+    private static Task Error(HttpContext ctx, int status, string message, string? retryAfter = null)
     {
         ctx.Response.Clear();
         ctx.Response.Headers.CacheControl = "no-store";
+        if (retryAfter is not null) ctx.Response.Headers.RetryAfter = retryAfter;
         return ExplorerApi.WriteJson(ctx, new { Error = message, Status = status }, status);
     }
 }

@@ -76,6 +76,30 @@ public sealed class ConcurrencyTests(ExplorerRunFixture run)
     }
 
     [Fact]
+    public async Task ABusyModel_IsAnswered503WithRetryAfter_AndServesAgainWhenFree()
+    {
+        using var session = ExplorerSession.Open(run.RunPath, new ExplorerSessionOptions { MaxWaiting = 0, TsnePoints = 0 });
+        await using var server = await ExplorerServer.StartAsync(session, new ExplorerServerOptions { Port = 0 });
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = server.Url };
+        string body = $"{{\"z\":{JsonSerializer.Serialize(new float[ExplorerRunFixture.LatentDim])}}}";
+        using var release = new ManualResetEventSlim();
+        using var entered = new ManualResetEventSlim();
+        var holder = Task.Run(() => session.Gate.RunAsync(() => { entered.Set(); release.Wait(); return 0; }));
+        entered.Wait();
+        using (var busy = await http.PostAsync("api/decode", new StringContent(body, Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+            Assert.Equal("1", busy.Headers.GetValues("Retry-After").Single());
+            Assert.Contains("the model is busy", JsonDocument.Parse(await busy.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+        }
+        release.Set();
+        await holder;
+        using var free = await http.PostAsync("api/decode", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.True(free.IsSuccessStatusCode);
+        await server.StopAsync();
+    }
+
+    [Fact]
     public async Task BadAndGoodRequestsInterleaved_GoodOnesAllSucceed()
     {
         string good = $"{{\"z\":{JsonSerializer.Serialize(new float[ExplorerRunFixture.LatentDim])}}}";

@@ -159,7 +159,10 @@ internal static class ExplorerApi
         string media = RequestReader.MediaType(ctx);
         if (Array.IndexOf(ImageTypes, media) < 0)
             throw new ApiException(415, $"Content-Type '{RequestReader.Shorten(ctx.Request.ContentType ?? "")}': expected an image, one of {string.Join(", ", ImageTypes)}");
-        int? given = q.ContainsKey("label") ? RequestReader.QueryInt(q, "label", int.MinValue, int.MaxValue, null) : null;
+        int? given = null;
+        if (q.TryGetValue("label", out var labelText))
+            given = int.TryParse(labelText, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int c) ? c
+                : throw new ApiException(400, $"query parameter 'label': '{RequestReader.Shorten(labelText)}'; expected a class (a whole number)");
         int? label = RequestReader.Label(given, "label", s.Model.ClassCount);
         bool invert = q.GetValueOrDefault("invert", "false") switch
         {

@@ -81,7 +81,7 @@ public sealed class ExploreCommandTests(TinyRunFixture run) : IClassFixture<Tiny
             if (line.Result is null) Assert.Fail($"vae explore exited: {process.StandardError.ReadToEnd()}");
             string url = JsonDocument.Parse(line.Result!).RootElement.GetProperty("url").GetString()!;
             Assert.StartsWith("http://127.0.0.1:", url);
-            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(url) };
             Assert.Contains("VaeSharp explorer", http.GetStringAsync("/").Result);
             using var info = JsonDocument.Parse(http.GetStringAsync("api/info").Result);
             Assert.Equal(100, info.RootElement.GetProperty("examples").GetInt32());
