@@ -111,9 +111,10 @@ public sealed class ExplorerServer : IAsyncDisposable
         foreach (var (path, file) in assets)
         {
             var content = file;
+            string[] query = path == "/index.html" ? ["map"] : [];   // the page's first view, read by app.js
             RequestDelegate serve = ctx =>
             {
-                RequestReader.Query(ctx);
+                RequestReader.Query(ctx, query);
                 ctx.Response.ContentType = content.ContentType;
                 ctx.Response.ContentLength = content.Content.Length;
                 ctx.Response.Headers.CacheControl = "no-cache";

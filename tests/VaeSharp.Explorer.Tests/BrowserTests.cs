@@ -47,6 +47,13 @@ public sealed class BrowserTests(ExplorerRunFixture run)
             var picture = ImageGrid.Compose(expected, 1, 1, 28, 28, 1, padding: 0).Pixels.Select(b => (int)b).ToArray();
             Assert.Equal(picture.Length, walk.ClickedRecon.Length);
             Assert.True(picture.Zip(walk.ClickedRecon, (a, b) => Math.Abs(a - b)).Max() <= 1, "the shown reconstruction is not the model's");
+
+            // Without ?map=, the page opens on the t-SNE view once it is computed.
+            await run.Session.Tsne!.Completion;
+            await page.GotoAsync(run.Server.Url.ToString());
+            await page.WaitForFunctionAsync("() => window.explorer && window.explorer.ready");
+            Assert.Equal("tsne", await page.EvaluateAsync<string>("() => window.explorer.points.map"));
+            Assert.Equal("tsne", await page.InputValueAsync("#map-kind"));
         }
         finally
         {
@@ -97,8 +104,9 @@ public sealed class BrowserTests(ExplorerRunFixture run)
         page.RequestFailed += (_, r) => problems.Add($"request failed: {r.Url} {r.Failure}");
         page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"HTTP {r.Status}: {r.Url}"); };
 
-        await page.GotoAsync(url.ToString());
+        await page.GotoAsync(new Uri(url, "?map=pca").ToString());
         await WaitFor(page, problems, "() => window.explorer && window.explorer.ready && window.explorer.decodes >= 1");
+        Assert.Equal("pca", await page.EvaluateAsync<string>("() => window.explorer.points.map"));
         Assert.Equal(expectedPoints, await page.EvaluateAsync<int>("() => window.explorer.pointCount"));
         Assert.Equal(expectedPoints, await page.EvaluateAsync<int>("() => window.explorer.points.x.length"));
 

@@ -466,6 +466,10 @@ async function start() {
   $("selection-name").textContent = "z = 0 (click a point, a sample, or draw)";
   requestDecode();
   resizeCanvas();
+  // The first view: ?map=pca|dims|tsne if given, else t-SNE when it is ready (it clusters best), else PCA.
+  const wanted = new URLSearchParams(location.search).get("map");
+  if (info.maps.includes(wanted)) $("map-kind").value = wanted;
+  else if (info.tsne && (await (await api("/api/points?map=tsne")).json()).ready) $("map-kind").value = "tsne";
   await loadPoints();
   for (const id of ["map-kind", "dim-x", "dim-y"]) $(id).addEventListener("change", () => loadPoints().catch(err => showError(err.message)));
   window.addEventListener("resize", () => { resizeCanvas(); drawMap(); });
