@@ -194,6 +194,17 @@ public sealed class BrowserTests(ExplorerRunFixture run)
         Assert.Equal(2, drawn.GetProperty("pca").GetArrayLength());
         Assert.True((await Pixels(page, "drawn-recon")).Max() > 100, "the drawing's reconstruction is blank");
 
+        // Open an image file (the drop target's path): a test digit, written as a PNG, encodes to its own mean.
+        string digit = Path.Combine(Path.GetTempPath(), $"vaesharp-digit-{Guid.NewGuid():N}.png");
+        await File.WriteAllBytesAsync(digit, await (await page.APIRequest.GetAsync(new Uri(url, $"api/examples/{target}/image.png").ToString())).BodyAsync());
+        await page.SetInputFilesAsync("#file", digit);
+        await WaitFor(page, problems, "() => window.explorer.encodes === 2 && !window.explorer.busy");
+        File.Delete(digit);
+        var example = await page.EvaluateAsync<JsonElement>($"async () => (await fetch('/api/examples/{target}')).json()");
+        var opened = await page.EvaluateAsync<JsonElement>("() => window.explorer.drawn");
+        Assert.Equal(example.GetProperty("z").EnumerateArray().Select(e => e.GetSingle()), opened.GetProperty("z").EnumerateArray().Select(e => e.GetSingle()));
+        Assert.Equal(target, opened.GetProperty("nearest").GetInt32());
+
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         Assert.Equal(0, await page.EvaluateAsync<int>("() => window.explorer.errors"));
         Assert.True(problems.Count == 0, string.Join("\n", problems));

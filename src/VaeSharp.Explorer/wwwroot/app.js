@@ -406,7 +406,7 @@ function centred() {
   return out;
 }
 
-async function encodeBlob(blob, type, invert) {
+async function encodeBlob(blob, type, invert, preview) {
   const label = labelOrNull();
   const query = new URLSearchParams();
   if (label !== null) query.set("label", label);
@@ -418,27 +418,35 @@ async function encodeBlob(blob, type, invert) {
   const decoded = await (await postJson("/api/decode", withLabel({ z: result.z }))).blob();
   await setImage($("drawn-recon"), decoded);
   explorer.selected = null;
-  $("original").src = pad.toDataURL("image/png");
+  $("original").src = preview;
   setCode(result.z, "your drawing");
   drawMap();
 }
 
 function encodeDrawing() {
   const source = $("centre").checked ? centred() : pad;
-  source.toBlob(blob => encodeBlob(blob, "image/png", false).then(clearError, err => showError(err.message)), "image/png");
+  const preview = pad.toDataURL("image/png");
+  source.toBlob(blob => encodeBlob(blob, "image/png", false, preview).then(clearError, err => showError(err.message)), "image/png");
 }
 
 pad.addEventListener("dragover", e => { e.preventDefault(); pad.classList.add("dragover"); });
 pad.addEventListener("dragleave", () => pad.classList.remove("dragover"));
+// A dropped or opened file is sent as it is: the server converts it to the model's size and channels.
+let filePreview = null;
+function encodeFile(file) {
+  if (!file) return;
+  if (filePreview) URL.revokeObjectURL(filePreview);
+  filePreview = URL.createObjectURL(file);
+  const image = new Image();
+  image.onload = () => { clearPad(); pen.drawImage(image, 0, 0, pad.width, pad.height); };
+  image.src = filePreview;
+  encodeBlob(file, file.type || "application/octet-stream", $("invert").checked, filePreview).then(clearError, err => showError(err.message));
+}
 pad.addEventListener("drop", e => {
   e.preventDefault(); pad.classList.remove("dragover");
-  const file = e.dataTransfer.files[0];
-  if (!file) return;
-  const image = new Image();
-  image.onload = () => { clearPad(); pen.drawImage(image, 0, 0, pad.width, pad.height); URL.revokeObjectURL(image.src); };
-  image.src = URL.createObjectURL(file);
-  encodeBlob(file, file.type || "application/octet-stream", $("invert").checked).then(clearError, err => showError(err.message));
+  encodeFile(e.dataTransfer.files[0]);
 });
+$("file").addEventListener("change", e => { encodeFile(e.target.files[0]); e.target.value = ""; });
 
 // ---------- start ----------
 async function start() {
