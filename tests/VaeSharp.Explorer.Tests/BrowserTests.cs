@@ -175,7 +175,21 @@ public sealed class BrowserTests(ExplorerRunFixture run)
         await page.ClickAsync("#sample");
         await WaitFor(page, problems, "() => document.getElementById('samples').naturalWidth === 4 * 28");
 
-        // Draw a stroke (a "7"): it is encoded, reconstructed and placed on the map.
+        // Open an image file (the drop target's path): a test digit, written as a PNG, encodes to its own mean.
+        string digit = Path.Combine(Path.GetTempPath(), $"vaesharp-digit-{Guid.NewGuid():N}.png");
+        await File.WriteAllBytesAsync(digit, await (await page.APIRequest.GetAsync(new Uri(url, $"api/examples/{target}/image.png").ToString())).BodyAsync());
+        await page.SetInputFilesAsync("#file", digit);
+        await WaitFor(page, problems, "() => window.explorer.encodes === 1 && !window.explorer.busy");
+        File.Delete(digit);
+        var example = await page.EvaluateAsync<JsonElement>($"async () => (await fetch('/api/examples/{target}')).json()");
+        var opened = await page.EvaluateAsync<JsonElement>("() => window.explorer.drawn");
+        Assert.Equal(example.GetProperty("z").EnumerateArray().Select(e => e.GetSingle()), opened.GetProperty("z").EnumerateArray().Select(e => e.GetSingle()));
+        Assert.Equal(target, opened.GetProperty("nearest").GetInt32());
+
+
+        // Clear the pad, then draw a stroke (a "7"): it is encoded, reconstructed and placed on the map.
+        await page.ClickAsync("#clear");
+        Assert.True(await page.EvaluateAsync<bool>("() => window.explorer.drawn === null"));
         await page.Locator("#draw").ScrollIntoViewIfNeededAsync();
         var pad = (await page.Locator("#draw").BoundingBoxAsync())!;
         (float X, float Y) P(float fx, float fy) => (pad.X + pad.Width * fx, pad.Y + pad.Height * fy);
@@ -188,22 +202,11 @@ public sealed class BrowserTests(ExplorerRunFixture run)
             await page.Mouse.MoveAsync(mx, my, new MouseMoveOptions { Steps = 4 });
         }
         await page.Mouse.UpAsync();
-        await WaitFor(page, problems, "() => window.explorer.encodes === 1 && window.explorer.drawn !== null && document.getElementById('drawn-recon').naturalWidth === 28 && !window.explorer.busy");
+        await WaitFor(page, problems, "() => window.explorer.encodes === 2 && window.explorer.drawn !== null && document.getElementById('drawn-recon').naturalWidth === 28 && !window.explorer.busy");
         var drawn = await page.EvaluateAsync<JsonElement>("() => window.explorer.drawn");
         Assert.All(drawn.GetProperty("z").EnumerateArray(), v => Assert.True(double.IsFinite(v.GetDouble())));
         Assert.Equal(2, drawn.GetProperty("pca").GetArrayLength());
         Assert.True((await Pixels(page, "drawn-recon")).Max() > 100, "the drawing's reconstruction is blank");
-
-        // Open an image file (the drop target's path): a test digit, written as a PNG, encodes to its own mean.
-        string digit = Path.Combine(Path.GetTempPath(), $"vaesharp-digit-{Guid.NewGuid():N}.png");
-        await File.WriteAllBytesAsync(digit, await (await page.APIRequest.GetAsync(new Uri(url, $"api/examples/{target}/image.png").ToString())).BodyAsync());
-        await page.SetInputFilesAsync("#file", digit);
-        await WaitFor(page, problems, "() => window.explorer.encodes === 2 && !window.explorer.busy");
-        File.Delete(digit);
-        var example = await page.EvaluateAsync<JsonElement>($"async () => (await fetch('/api/examples/{target}')).json()");
-        var opened = await page.EvaluateAsync<JsonElement>("() => window.explorer.drawn");
-        Assert.Equal(example.GetProperty("z").EnumerateArray().Select(e => e.GetSingle()), opened.GetProperty("z").EnumerateArray().Select(e => e.GetSingle()));
-        Assert.Equal(target, opened.GetProperty("nearest").GetInt32());
 
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         Assert.Equal(0, await page.EvaluateAsync<int>("() => window.explorer.errors"));

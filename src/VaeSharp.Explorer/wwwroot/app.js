@@ -406,7 +406,7 @@ function centred() {
   return out;
 }
 
-async function encodeBlob(blob, type, invert, preview) {
+async function encodeBlob(blob, type, invert, preview, name) {
   const label = labelOrNull();
   const query = new URLSearchParams();
   if (label !== null) query.set("label", label);
@@ -414,19 +414,19 @@ async function encodeBlob(blob, type, invert, preview) {
   const response = await api(`/api/encode${query.size ? "?" + query : ""}`, { method: "POST", headers: { "Content-Type": type }, body: blob });
   const result = await response.json();
   explorer.drawn = { z: result.z, pca: result.pca, nearest: result.nearest };
-  explorer.encodes++;
   const decoded = await (await postJson("/api/decode", withLabel({ z: result.z }))).blob();
   await setImage($("drawn-recon"), decoded);
   explorer.selected = null;
   $("original").src = preview;
-  setCode(result.z, "your drawing");
+  setCode(result.z, name);
   drawMap();
+  explorer.encodes++;   // last: the tests wait on it, so everything above is on the page by then
 }
 
 function encodeDrawing() {
   const source = $("centre").checked ? centred() : pad;
   const preview = pad.toDataURL("image/png");
-  source.toBlob(blob => encodeBlob(blob, "image/png", false, preview).then(clearError, err => showError(err.message)), "image/png");
+  source.toBlob(blob => encodeBlob(blob, "image/png", false, preview, "your drawing").then(clearError, err => showError(err.message)), "image/png");
 }
 
 pad.addEventListener("dragover", e => { e.preventDefault(); pad.classList.add("dragover"); });
@@ -440,7 +440,7 @@ function encodeFile(file) {
   const image = new Image();
   image.onload = () => { clearPad(); pen.drawImage(image, 0, 0, pad.width, pad.height); };
   image.src = filePreview;
-  encodeBlob(file, file.type || "application/octet-stream", $("invert").checked, filePreview).then(clearError, err => showError(err.message));
+  encodeBlob(file, file.type || "application/octet-stream", $("invert").checked, filePreview, `image ${file.name}`).then(clearError, err => showError(err.message));
 }
 pad.addEventListener("drop", e => {
   e.preventDefault(); pad.classList.remove("dragover");
