@@ -33,6 +33,8 @@ public enum RngStream : ulong
     SamplerFit = 12,
     /// <summary>The feature classifier of the sample-quality scores: its initial weights and its training order (forked).</summary>
     FeatureClassifier = 13,
+    /// <summary>The latent codes the explorer's load test sends.</summary>
+    ExplorerLoad = 14,
 }
 
 /// <summary>Creates the generator of a stream.</summary>

@@ -6,7 +6,7 @@ namespace VaeSharp.Cli.Tests;
 // SLOW (about 10–60 s): `vae` as a .NET tool, the way README.md installs it. Packs src/VaeSharp.Cli into a temporary
 // folder, installs the package from there with `dotnet tool install --tool-path TEMP --add-source TEMP_NUPKG VaeSharp.Cli`
 // (with a nuget.config that clears every other source, and a private package cache, so it needs no network and never
-// meets a stale cached 0.x package), then runs the installed `vae --version`, a tiny `vae train` and `vae export`.
+// meets a stale cached 0.x package), then runs the installed `vae --version`, a tiny `vae train`, `vae export` and `vae explore --load-test`.
 public sealed class DotnetToolTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
@@ -55,6 +55,9 @@ public sealed class DotnetToolTests
         Assert.True(File.Exists(Path.Combine(run, "model.safetensors")));
 
         Expect(Execute(vae, ["export", run], env), "vae export");
+        // The explorer from the installed tool: Kestrel from the shared framework, the page from the assembly.
+        var explore = Expect(Execute(vae, ["explore", run, "--load-test", "20", "--clients", "2", "--tsne", "0"], env), "vae explore --load-test");
+        Assert.Contains("0 errors", explore.Out);
         Assert.True(File.Exists(Path.Combine(run, "onnx", "decoder.onnx")));
         Directory.Delete(temp, recursive: true);
     }

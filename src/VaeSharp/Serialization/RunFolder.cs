@@ -88,7 +88,7 @@ public sealed class RunFolder
     /// leaves none of them behind; other files stay.</summary>
     public void ClearRun()
     {
-        string[] patterns = [ConfigFile, ModelFile, MetricsFile, LossChartFile, "reconstruction_*.png", "sample_*.png", "latent_grid.png", "latent_scatter.png", ".*.tmp"];
+        string[] patterns = [ConfigFile, ModelFile, MetricsFile, LossChartFile, "reconstruction_*.png", "sample_*.png", "latent_grid.png", "latent_scatter.png", "explorer_*.json", ".*.tmp"];
         foreach (var pattern in patterns)
             foreach (var file in Directory.EnumerateFiles(Path, pattern)) System.IO.File.Delete(file);
         foreach (var dir in Directory.EnumerateDirectories(Path, Training.Checkpoint.FolderName + "*")) Directory.Delete(dir, recursive: true);
