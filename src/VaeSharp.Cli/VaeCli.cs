@@ -24,6 +24,7 @@ internal static class VaeCli
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(DetectCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

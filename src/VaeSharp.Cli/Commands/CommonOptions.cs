@@ -61,6 +61,18 @@ internal static class CommonOptions
         return widths;
     }
 
+    // "0" or "0,3,5": distinct class labels ≥ 0.
+    public static int[] ParseClasses(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var classes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out classes[i]))
+                throw new UsageException($"{option} '{text}': expected comma-separated class labels (whole numbers ≥ 0), e.g. 0 or 0,1.");
+        if (classes.Distinct().Count() != classes.Length) throw new UsageException($"{option} '{text}': a class is named twice.");
+        return classes;
+    }
+
     // "i,j": two different latent dimensions of a model with `latentDim` of them.
     public static (int X, int Y) ParseDims(string text, int latentDim)
     {

@@ -65,6 +65,7 @@ internal static class TrainCommand
         var onNonFinite = CommonOptions.Choice<NonFinitePolicy>("--on-nonfinite", "On a non-finite loss or gradient: stop (default, with a diagnosis), skip-batch, or rollback (to the last checkpoint with the learning rate halved, at most 3 times).");
         var maxRollbacks = new Option<int>("--max-rollbacks") { Description = "With --on-nonfinite rollback: how many times at most (default 3)." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Train into a folder that already holds a run, replacing its files (otherwise such a folder is refused)." };
+        var normalClasses = new Option<string?>("--normal-classes") { Description = "Train (and test) on the examples of these classes only, comma-separated labels (the normal data of 'vae detect'), e.g. 0 or 0,1." };
         var clipGrad = new Option<float?>("--clip-grad") { Description = "Clip the gradients' total L2 norm to this value before each step (default: no clipping)." };
 
         var cmd = new Command("train", "Train a model and write a run folder (config.json, model.safetensors, metrics.csv, PNG grids).")
@@ -72,6 +73,7 @@ internal static class TrainCommand
             data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
             capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
+            normalClasses,
         };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
@@ -95,7 +97,7 @@ internal static class TrainCommand
                 if (given.Count > 0)
                     throw new UsageException($"--resume {resumePath}: the run keeps the configuration in its config.json; {string.Join(", ", given)} would change it (start a new run to change settings).");
                 var saved = Serialization.RunFolder.ReadConfig(Path.Combine(resumePath, Serialization.RunFolder.ConfigFile));
-                var (savedTrain, savedTest) = LoadData(saved.Data, p.GetValue(dataDir), saved.TrainLimit, saved.TestLimit);
+                var (savedTrain, savedTest) = LoadData(saved.Data, p.GetValue(dataDir), saved.TrainLimit, saved.TestLimit, saved.NormalClasses);
                 var resumeOptions = new RunOptions
                 {
                     MaxMinutes = p.GetValue(maxMinutes) ?? saved.MaxMinutes, CheckpointMinutes = p.GetValue(checkpointMinutes),
@@ -121,10 +123,11 @@ internal static class TrainCommand
                 ClipGradNorm = p.GetValue(clipGrad), OnNonFinite = Typed<NonFinitePolicy>(onNonFinite), MaxRollbacks = Given(maxRollbacks),
             };
 
-            var (train, test) = LoadData(dataName, p.GetValue(dataDir), p.GetValue(trainLimit), p.GetValue(testLimit));
+            int[]? classes = p.GetValue(normalClasses) is string nc ? CommonOptions.ParseClasses(nc, "--normal-classes") : null;
+            var (train, test) = LoadData(dataName, p.GetValue(dataDir), p.GetValue(trainLimit), p.GetValue(testLimit), classes);
             if (request.Conditional == true && train.ClassCount == 0) throw new UsageException($"--conditional: the data set {dataName} has no labels.");
             var (config, runOptions) = request.Resolve(train, dataName, p.GetValue(preset) is string name ? TrainingPreset.Find(name) : null);
-            config = config with { TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit), MaxMinutes = p.GetValue(maxMinutes) };
+            config = config with { TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit), MaxMinutes = p.GetValue(maxMinutes), NormalClasses = classes };
             using var run = TrainingRun.Start(p.GetValue(output) ?? Path.Combine("runs", dataName + "-vae"), config, train, test,
                 runOptions with { CheckpointMinutes = p.GetValue(checkpointMinutes), Overwrite = p.GetValue(overwrite) });
             return Train(console, run, p.GetValue(json));
@@ -132,10 +135,19 @@ internal static class TrainCommand
         return cmd;
     }
 
-    private static (ByteImageDataset Train, ByteImageDataset Test) LoadData(string name, string? dataDir, int? trainLimit, int? testLimit)
+    private static (IDataset Train, IDataset Test) LoadData(string name, string? dataDir, int? trainLimit, int? testLimit, int[]? normalClasses)
     {
         var (train, test) = DatasetCatalog.Load(name, dataDir);
-        return (trainLimit is int tl ? train.Take(tl) : train, testLimit is int te ? test.Take(te) : test);
+        IDataset tr = trainLimit is int tl ? train.Take(tl) : train, te = testLimit is int tel ? test.Take(tel) : test;
+        if (normalClasses is null) return (tr, te);
+        try
+        {
+            return (SubsetDataset.OfClasses(tr, normalClasses), SubsetDataset.OfClasses(te, normalClasses));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--normal-classes: {e.Message}");
+        }
     }
 
     private static int Train(CliConsole console, TrainingRun run, bool json)
