@@ -27,6 +27,11 @@ public enum RngStream : ulong
     ImportanceSampling = 7,
     /// <summary>Synthetic inputs of the step benchmark.</summary>
     BenchmarkData = 9,
+    /// <summary>Corruption of data by the applications: the random masks of imputation, the noise of denoising, and the
+    /// training noise of a denoising VAE (<c>--train-noise</c>).</summary>
+    Corruption = 16,
+    /// <summary>The draws of the applications: imputation chains and the posterior perturbations of augmentation.</summary>
+    ApplicationSampling = 17,
 }
 
 /// <summary>Creates the generator of a stream.</summary>
