@@ -26,6 +26,7 @@ internal static class VaeCli
         root.Subcommands.Add(BenchCommand.Create(console));
         root.Subcommands.Add(DetectCommand.Create(console));
         root.Subcommands.Add(ImputeCommand.Create(console));
+        root.Subcommands.Add(DenoiseCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

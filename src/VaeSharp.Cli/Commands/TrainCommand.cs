@@ -66,6 +66,7 @@ internal static class TrainCommand
         var maxRollbacks = new Option<int>("--max-rollbacks") { Description = "With --on-nonfinite rollback: how many times at most (default 3)." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Train into a folder that already holds a run, replacing its files (otherwise such a folder is refused)." };
         var normalClasses = new Option<string?>("--normal-classes") { Description = "Train (and test) on the examples of these classes only, comma-separated labels (the normal data of 'vae detect'), e.g. 0 or 0,1." };
+        var trainNoise = new Option<string?>("--train-noise") { Description = "Denoising VAE (Im et al. 2017): corrupt each training input with gaussian:SIGMA, salt-pepper:P or mask:P and reconstruct the clean one." };
         var clipGrad = new Option<float?>("--clip-grad") { Description = "Clip the gradients' total L2 norm to this value before each step (default: no clipping)." };
 
         var cmd = new Command("train", "Train a model and write a run folder (config.json, model.safetensors, metrics.csv, PNG grids).")
@@ -73,7 +74,7 @@ internal static class TrainCommand
             data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
             capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
-            normalClasses,
+            normalClasses, trainNoise,
         };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
@@ -85,6 +86,9 @@ internal static class TrainCommand
             if (Given(lr) is float lrValue && (!(lrValue > 0f) || float.IsInfinity(lrValue))) throw new UsageException($"--lr {lrValue}: expected a positive number.");
             if (Given(beta) is float betaValue && (!(betaValue >= 0f) || float.IsInfinity(betaValue))) throw new UsageException($"--beta {betaValue}: expected a number ≥ 0.");
             if (Given(gaussianStd) is float stdValue && !(stdValue > 0f)) throw new UsageException($"--gaussian-std {stdValue}: expected a positive number.");
+            if (p.GetValue(trainNoise) is string tn)
+                try { Applications.NoiseSpec.Parse(tn); }
+                catch (ArgumentException e) { throw new UsageException($"--train-{e.Message}"); }
             if (p.GetValue(trainLimit) is <= 0) throw new UsageException("--train-limit: expected a positive integer.");
             if (p.GetValue(testLimit) is <= 0) throw new UsageException("--test-limit: expected a positive integer.");
             if (p.GetValue(maxMinutes) is double mm && !(mm > 0)) throw new UsageException("--max-minutes: expected a positive number of minutes.");
@@ -121,6 +125,7 @@ internal static class TrainCommand
                 KlWarmupSteps = Given(klWarmup), KlCycles = Given(klCycles), KlRatio = Given(klRatio), CapacityGamma = Given(capGamma),
                 CapacityMax = Given(capMax), CapacitySteps = Given(capSteps), FreeBits = Given(freeBits), MaxMinutes = p.GetValue(maxMinutes),
                 ClipGradNorm = p.GetValue(clipGrad), OnNonFinite = Typed<NonFinitePolicy>(onNonFinite), MaxRollbacks = Given(maxRollbacks),
+                TrainNoise = p.GetValue(trainNoise),
             };
 
             int[]? classes = p.GetValue(normalClasses) is string nc ? CommonOptions.ParseClasses(nc, "--normal-classes") : null;
