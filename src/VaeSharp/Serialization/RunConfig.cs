@@ -31,7 +31,8 @@ public sealed record RunConfig
     public double? MaxMinutes { get; init; }
 
     /// <summary>When the run trained on some classes only (<c>--normal-classes</c>, the normal data of anomaly detection), those
-    /// labels; its training and test sets hold only their examples. Null for all classes.</summary>
+    /// labels; its training and test sets hold only their examples. Null for all classes (not written, so such a config.json is as before).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int[]? NormalClasses { get; init; }
 
     /// <summary>The preset the run started from, if any (for the record; its values are in the fields above).</summary>

@@ -38,7 +38,8 @@ public sealed record TrainingOptions
     public int MaxRollbacks { get; init; } = 3;
 
     /// <summary>Corrupt each training batch's input with this noise (gaussian:σ, salt-pepper:p, mask:p) and score the clean
-    /// examples: the denoising VAE of Im et al. 2017. Null for none.</summary>
+    /// examples: the denoising VAE of Im et al. 2017. Null for none (not written to config.json).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? TrainNoise { get; init; }
 
     /// <summary>Seed for shuffling and noise.</summary>
