@@ -35,6 +35,7 @@ internal static class DetectCommand
         var output = new Option<string?>("--out") { Description = "Also write the JSON report (with every row) to this file." };
         var top = new Option<int>("--top") { Description = "How many of the most anomalous examples to list and draw.", DefaultValueFactory = _ => 16 };
         var topPng = new Option<string?>("--top-png") { Description = "Draw the most anomalous examples (row 1), their reconstructions (row 2) and error maps |x − x̂| (row 3) to this PNG." };
+        var errorCsv = new Option<string?>("--error-maps") { Description = "Write the error maps |x − x̂| of the --top most anomalous examples to this CSV (index, then one column per value: pixel or table column)." };
         var histogram = new Option<string?>("--histogram") { Description = "Draw the score histogram (normal and anomalous apart with ground truth) to this PNG." };
         var roc = new Option<string?>("--roc") { Description = "With ground truth: draw the ROC curve of each computed score to this PNG." };
         var protocol = CommonOptions.Choice("--protocol", "one-class: train one model per class on its training images, score the whole test set, AUROC per class (Ruff et al. 2018).", ["one-class"]);
@@ -52,7 +53,7 @@ internal static class DetectCommand
         var json = CommonOptions.Json();
         var cmd = new Command("detect", "Anomaly scores per example (−ELBO, importance-sampled −log p(x), reconstruction error), thresholds, AUROC/AUPRC with ground truth, and the one-class protocol.")
         {
-            runArg, data, dataDir, split, limit, normalClasses, score, k, elboSamples, fit, percentile, csv, output, top, topPng, histogram, roc,
+            runArg, data, dataDir, split, limit, normalClasses, score, k, elboSamples, fit, percentile, csv, output, top, topPng, errorCsv, histogram, roc,
             protocol, seeds, classes, epochs, arch, hidden, latent, channels, batchSize, pcaRank, seed, threads, json,
         };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
@@ -62,7 +63,8 @@ internal static class DetectCommand
             if (p.GetValue(k) is int kv) CommonOptions.Positive(kv, "--k");
             CommonOptions.Positive(p.GetValue(elboSamples), "--elbo-samples");
             CommonOptions.Positive(p.GetValue(top), "--top");
-            foreach (var file in new[] { p.GetValue(csv), p.GetValue(output), p.GetValue(topPng), p.GetValue(histogram), p.GetValue(roc) })
+            if (!(p.GetValue(percentile) is >= 0 and <= 100)) throw new UsageException($"--percentile {p.GetValue(percentile)}: expected a number from 0 to 100.");
+            foreach (var file in new[] { p.GetValue(csv), p.GetValue(output), p.GetValue(topPng), p.GetValue(errorCsv), p.GetValue(histogram), p.GetValue(roc) })
                 if (file is not null) ImageOutput.EnsureFolder(file);
             if (p.GetValue(protocol) is not null)
             {
@@ -93,10 +95,11 @@ internal static class DetectCommand
             if (p.GetValue(fit))
             {
                 // The run's own training examples (its classes, its limit): what "normal" meant when it was trained.
-                IDataset fitData = config.TrainLimit is int tl && train is ByteImageDataset b ? b.Take(tl) : train;
+                IDataset fitData = dataName == config.Data ? train : DatasetCatalog.Load(config.Data, p.GetValue(dataDir)).Train;
+                if (config.TrainLimit is int tl && tl < fitData.Count) fitData = new SubsetDataset(fitData, [.. Enumerable.Range(0, tl)]);
                 if (config.NormalClasses is { } nc) fitData = SubsetDataset.OfClasses(fitData, nc);
                 var fitScores = AnomalyScoring.Score(model, fitData, kind == AnomalyScoreKind.Nll ? samples : 0, p.GetValue(elboSamples), seedValue);
-                threshold = AnomalyThreshold.Fit(fitScores.Of(kind), p.GetValue(percentile), kind, kind == AnomalyScoreKind.Nll ? samples : 0, dataName);
+                threshold = AnomalyThreshold.Fit(fitScores.Of(kind), p.GetValue(percentile), kind, kind == AnomalyScoreKind.Nll ? samples : 0, config.Data);
                 threshold.Save(runPath);
                 fields["threshold_file"] = Path.Combine(runPath, AnomalyThreshold.FileName);
                 if (!p.GetValue(json))
@@ -161,6 +164,18 @@ internal static class DetectCommand
                 float[] all = [.. x, .. xHat, .. err];
                 ImageGrid.SavePng(pngFile, all, 3 * shown, channels, height, width, shown);
                 files.Add(pngFile);
+            }
+            if (p.GetValue(errorCsv) is string errFile)
+            {
+                var (_, _, err) = AnomalyScoring.ErrorMaps(model, scored, order[..shown]);
+                int size = err.Length / Math.Max(1, shown);
+                var text = new StringBuilder("rank,index," + string.Join(",", Enumerable.Range(0, size).Select(j => $"v{j}")) + "\n");
+                for (int r = 0; r < shown; r++)
+                    text.Append(CultureInfo.InvariantCulture, $"{r + 1},{SourceIndex(scored, order[r])},")
+                        .AppendJoin(',', err.AsSpan(r * size, size).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+                var bytes = Encoding.UTF8.GetBytes(text.ToString());
+                Engine.IO.AtomicFile.Write(errFile, st => st.Write(bytes));
+                files.Add(errFile);
             }
             if (p.GetValue(histogram) is string histFile)
             {

@@ -40,8 +40,8 @@ public sealed class DetectCommandTests(NormalZeroRunFixture run) : IClassFixture
     [Fact]
     public void Detect_ScoresTheTestSet_SortedByScore_WithAurocAgainstTheRunsNormalClass()
     {
-        string csv = Out("scores.csv"), top = Out("top.png"), hist = Out("hist.png"), roc = Out("roc.png");
-        var (code, output, err) = CliRunner.Run("detect", Run, "--limit", "400", "--k", "8", "--csv", csv, "--top-png", top,
+        string csv = Out("scores.csv"), top = Out("top.png"), hist = Out("hist.png"), roc = Out("roc.png"), maps = Out("maps.csv");
+        var (code, output, err) = CliRunner.Run("detect", Run, "--limit", "400", "--k", "8", "--csv", csv, "--top-png", top, "--error-maps", maps,
             "--histogram", hist, "--roc", roc, "--json", "--threads", "2");
         Assert.True(code == 0, err);
         using var doc = JsonDocument.Parse(output);
@@ -63,6 +63,13 @@ public sealed class DetectCommandTests(NormalZeroRunFixture run) : IClassFixture
         var first = lines[1].Split(',');
         Assert.Equal(rows[0].GetProperty("index").GetInt32().ToString(CultureInfo.InvariantCulture), first[1]);
         Assert.Equal(scores[0], double.Parse(first[3], CultureInfo.InvariantCulture));
+
+        // The error maps of the 16 most anomalous: one column per pixel.
+        var mapLines = File.ReadAllLines(maps);
+        Assert.Equal(17, mapLines.Length);
+        Assert.Equal(2 + 784, mapLines[1].Split(',').Length);
+        Assert.Equal(first[1], mapLines[1].Split(',')[1]);
+        Assert.All(mapLines[1].Split(',').Skip(2), v => Assert.InRange(double.Parse(v, CultureInfo.InvariantCulture), 0, 1));
 
         // Three rows of 16 digits: the examples, their reconstructions, their error maps.
         var grid = ImageCodec.Read(top);
