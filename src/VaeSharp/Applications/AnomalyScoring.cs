@@ -9,10 +9,11 @@ namespace VaeSharp.Applications;
 // Anomaly scores of a trained model, per example (An & Cho 2015, "Variational autoencoder based anomaly detection
 // using reconstruction probability"; the scores alibi-detect's OutlierVAE offers):
 //   −ELBO(x)  = (1/L) Σ_l −log p(x | z_l) + KL(q(z | x) ‖ p(z)),  z_l ~ q(z | x)      L = elboSamples
+//               (with a mask, −log p(x_obs | z_l): the observed values only, Bernoulli or Gaussian likelihoods)
 //   −log p(x) ≈ −log (1/k) Σ_i p(x | z_i) p(z_i) / q(z_i | x)                         ImportanceSampling.PerExample
 //   recon(x)  = Σ_j m_j (x_j − x̂_j)² · D / Σ_j m_j,   x̂ = E[x | z = μ(x)]           m = the batch's mask (1 = observed)
 // The error map of an example is |x − x̂| per value (0 where missing). Grey values are scored as they are (no
-// binarisation), so the scores are deterministic for a seed. −ELBO and −log p(x) need every value observed.
+// binarisation), so the scores are deterministic for a seed. The importance-sampled −log p(x) needs every value observed.
 
 /// <summary>Per-example anomaly scores (−ELBO, importance-sampled −log p(x), reconstruction error) and error maps of a trained model.</summary>
 public static class AnomalyScoring
@@ -43,12 +44,14 @@ public static class AnomalyScoring
             var posterior = model.Encode(batch);
             var mean = model.DecodeMean(posterior.Mean, labels).Data;
             ReconstructionErrors(batch, mean, recon.AsSpan(start, n));
-            if (batch.Mask is not null) { negElbo.AsSpan(start, n).Fill(double.NaN); return; }
             var kl = Ops.Sum(model.Prior.Kl(posterior, Engine.Autograd.Reduction.None), 1).Data;
             for (int i = 0; i < n; i++) negElbo[start + i] = kl[i];
             for (int l = 0; l < elboSamples; l++)
             {
-                var nll = model.Likelihood.NegLogLikelihood(model.Decode(posterior.Sample(noise), labels), batch.X).Data;
+                var decoded = model.Decode(posterior.Sample(noise), labels);
+                // With missing values, the likelihood of the observed ones only: −log p(x_obs | z).
+                var nll = batch.Mask is null ? model.Likelihood.NegLogLikelihood(decoded, batch.X).Data
+                    : (-Imputation.LogObserved(model, decoded, batch.X, batch.Mask)).Data;
                 for (int i = 0; i < n; i++) negElbo[start + i] += nll[i] / (double)elboSamples;
             }
         });

@@ -14,12 +14,15 @@ namespace VaeSharp.Applications;
 //   one-pass         x̂_miss = E[x_miss | z = μ(x⁰)]
 //   pseudo-Gibbs     T times: z ~ q(z | x̂), x̂_miss ← E[x_miss | z]                  (Rezende et al. 2014, §5)
 //   Metropolis-      T times: z' ~ q(z | x̂); accept with probability
-//   within-Gibbs       min(1, p(x_obs | z') p(z') q(z | x̂) / (p(x_obs | z) p(z) q(z' | x̂)));  x̂_miss ← E[x_miss | z]
-//                    (Mattei & Frellsen, "Leveraging the exact likelihood of deep latent variable models", NeurIPS 2018)
+//   within-Gibbs       min(1, p(x̂ | z') p(z') q(z | x̂) / (p(x̂ | z) p(z) q(z' | x̂)));  x̂_miss ~ p(x_miss | z)
+//                    and after the last step x̂_miss = E[x_miss | z_T]
+//                    (Mattei & Frellsen, "Leveraging the exact likelihood of deep latent variable models", NeurIPS 2018,
+//                    Algorithm 1: p(x̂ | z) is the likelihood of the completed example, observed values and current fill)
 //   mean             the training mean per value
 //   kNN              the mean of the k training examples nearest in squared distance over the observed values
-// Both chains update x̂_miss with the decoder's mean rather than a sample of p(x_miss | z), so the result is a point
-// estimate; with draws D > 1 the D chains' results are averaged (multiple imputation).
+// Pseudo-Gibbs updates x̂_miss with the decoder's mean (a deterministic fill between the z draws); Metropolis-within-
+// Gibbs samples it, as the paper does, so its chain targets p(z, x_miss | x_obs), and reports the mean at its last z.
+// With draws D > 1 the D chains' results are averaged (multiple imputation).
 
 /// <summary>Imputation of missing values with a trained model (one pass, pseudo-Gibbs, Metropolis-within-Gibbs) or a baseline (mean, kNN).</summary>
 public static class Imputation
@@ -88,8 +91,9 @@ public static class Imputation
                 {
                     var zOld = Tensor.FromArray(z, n, model.LatentDim);
                     var logQOld = q.LogProb(zOld).Data;
-                    var logNew = LogObserved(model, model.Decode(proposal, labels), xt, batch.Mask!).Data;
-                    var logOld = LogObserved(model, model.Decode(zOld, labels), xt, batch.Mask!).Data;
+                    // The likelihood of the completed example (observed values and the current fill), as in the paper's Algorithm 1.
+                    var logNew = model.Likelihood.NegLogLikelihood(model.Decode(proposal, labels), xt).Data;
+                    var logOld = model.Likelihood.NegLogLikelihood(model.Decode(zOld, labels), xt).Data;
                     var priorNew = model.Prior.LogProb(proposal).Data;
                     var priorOld = model.Prior.LogProb(zOld).Data;
                     var lq = logQProposal.Data;
@@ -97,17 +101,37 @@ public static class Imputation
                     int dim = model.LatentDim;
                     for (int i = 0; i < n; i++)
                     {
-                        double logRho = (logNew[i] + priorNew[i] - lq[i]) - (logOld[i] + priorOld[i] - logQOld[i]);
+                        double logRho = (-logNew[i] + priorNew[i] - lq[i]) - (-logOld[i] + priorOld[i] - logQOld[i]);
                         if (logRho >= 0 || Math.Log(rng.NextDouble()) < logRho) zs.Slice(i * dim, dim).CopyTo(z.AsSpan(i * dim, dim));
                     }
                 }
                 else proposal.Data.CopyTo(z);
-                Fill(current, model.DecodeMean(Tensor.FromArray(z, n, model.LatentDim), labels).Data, m);
+                var decoded = model.Decode(Tensor.FromArray(z, n, model.LatentDim), labels);
+                if (method == ImputationMethod.MetropolisGibbs && t < steps - 1) SampleMissing(model, decoded, current, m, rng);
+                else Fill(current, model.Likelihood.Mean(decoded).Data, m);
             }
             for (int i = 0; i < sum.Length; i++) sum[i] += current[i];
         }
         for (int i = 0; i < sum.Length; i++) sum[i] /= chains;
         return sum;
+    }
+
+    // x_miss ~ p(x_miss | z): Bernoulli draws of σ(logit), or μ + σ ε for a Gaussian; observed values kept.
+    private static void SampleMissing(LatentVariableModel model, Tensor decoded, float[] current, ReadOnlySpan<float> mask, RandomGenerator rng)
+    {
+        var mean = model.Likelihood.Mean(decoded).Data;
+        float std = model.Likelihood switch
+        {
+            BernoulliLikelihood => 0f,
+            GaussianLikelihood g => g.Std,
+            var other => throw new NotSupportedException($"Sampling a {other.GetType().Name} is not implemented."),
+        };
+        bool bernoulli = model.Likelihood is BernoulliLikelihood;
+        for (int i = 0; i < current.Length; i++)
+        {
+            if (mask[i] != 0f) continue;
+            current[i] = bernoulli ? (rng.NextFloat() < mean[i] ? 1f : 0f) : mean[i] + std * rng.NextNormal();
+        }
     }
 
     // x_miss ← the decoder's mean, observed values kept.

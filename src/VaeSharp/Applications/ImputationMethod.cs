@@ -7,7 +7,7 @@ public enum ImputationMethod
     OnePass,
     /// <summary>Pseudo-Gibbs iterations (Rezende, Mohamed &amp; Wierstra 2014): z ~ q(z | x̂), x̂_miss ← E[x_miss | z].</summary>
     PseudoGibbs,
-    /// <summary>Metropolis-within-Gibbs (Mattei &amp; Frellsen 2018): pseudo-Gibbs whose z proposals are accepted by the exact Metropolis–Hastings ratio.</summary>
+    /// <summary>Metropolis-within-Gibbs (Mattei &amp; Frellsen 2018): z proposals from q(z | x̂) accepted by the Metropolis–Hastings ratio, missing values drawn from p(x_miss | z).</summary>
     MetropolisGibbs,
     /// <summary>The per-value mean of the training examples (baseline).</summary>
     Mean,
