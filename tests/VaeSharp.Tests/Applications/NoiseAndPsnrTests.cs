@@ -81,4 +81,25 @@ public sealed class NoiseAndPsnrTests
         Assert.NotEqual(Train(null), Train("gaussian:0.2"));
         Assert.Contains("train_noise 'x'", Assert.Throws<ArgumentException>(() => new TrainingOptions { TrainNoise = "x" }.Validate()).Message);
     }
+
+    [Fact]
+    public void TrainNoise_ResumedMidEpoch_CorruptsAsTheUninterruptedRun()
+    {
+        // The corruption of step t is drawn from the corruption stream forked by t, so it needs no state of its own.
+        var data = TestData.TwoPrototypes(128);
+        var options = new TrainingOptions { BatchSize = 32, Epochs = 2, TrainNoise = "salt-pepper:0.2" };
+        var straight = new Trainer(new Vae(TestData.SmallVae()), options);
+        for (int e = 1; e <= 2; e++) straight.TrainEpoch(e, data, null);
+
+        var first = new Trainer(new Vae(TestData.SmallVae()), options);
+        int steps = 0;
+        Assert.Null(first.ContinueEpoch(1, data, null, stop: () => ++steps >= 3));
+        var model = new Vae(TestData.SmallVae(seed: 99));
+        foreach (var ((_, to), (_, from)) in model.StateDict().Zip(first.Model.StateDict())) from.Data.CopyTo(to.Data);
+        var second = new Trainer(model, options);
+        second.Optimizer.LoadState(first.Optimizer.StateDict());
+        second.RestoreState(first.CaptureState(), data);
+        for (int e = 1; e <= 2; e++) second.TrainEpoch(e, data, null);
+        Assert.Equal(straight.Model.StateDict().SelectMany(p => p.Tensor.ToArray()), second.Model.StateDict().SelectMany(p => p.Tensor.ToArray()));
+    }
 }
