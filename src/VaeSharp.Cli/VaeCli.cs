@@ -28,6 +28,10 @@ internal static class VaeCli
         root.Subcommands.Add(ExploreCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));
+        root.Subcommands.Add(DetectCommand.Create(console));
+        root.Subcommands.Add(ImputeCommand.Create(console));
+        root.Subcommands.Add(DenoiseCommand.Create(console));
+        root.Subcommands.Add(AugmentCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -35,6 +35,11 @@ public enum RngStream : ulong
     FeatureClassifier = 13,
     /// <summary>The latent codes the explorer's load test sends.</summary>
     ExplorerLoad = 14,
+    /// <summary>Corruption of data by the applications: the random masks of imputation, the noise of denoising, and the
+    /// training noise of a denoising VAE (<c>--train-noise</c>).</summary>
+    Corruption = 16,
+    /// <summary>The draws of the applications: imputation chains and the posterior perturbations of augmentation.</summary>
+    ApplicationSampling = 17,
 }
 
 /// <summary>Creates the generator of a stream.</summary>

@@ -61,6 +61,18 @@ internal static class CommonOptions
         return widths;
     }
 
+    // "0" or "0,3,5": distinct class labels ≥ 0.
+    public static int[] ParseClasses(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var classes = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out classes[i]))
+                throw new UsageException($"{option} '{text}': expected comma-separated class labels (whole numbers ≥ 0), e.g. 0 or 0,1.");
+        if (classes.Distinct().Count() != classes.Length) throw new UsageException($"{option} '{text}': a class is named twice.");
+        return classes;
+    }
+
     // "i,j": two different latent dimensions of a model with `latentDim` of them.
     public static (int X, int Y) ParseDims(string text, int latentDim)
     {
@@ -73,4 +85,9 @@ internal static class CommonOptions
             throw new UsageException($"--dims '{text}': expected two different latent dimensions from 0 to {latentDim - 1}, comma-separated, e.g. 0,1.");
         return (x, y);
     }
+
+    /// <summary>The data a verb works on: the run's own (read as its config.json says: a table with its schema, the
+    /// run's data options) unless <paramref name="dataName"/> names another set.</summary>
+    public static (Data.IDataset Train, Data.IDataset Test) RunData(Serialization.RunConfig config, string dataName, string? dataDir) =>
+        dataName == config.Data ? Data.DatasetCatalog.Load(config, dataDir) : Data.DatasetCatalog.Load(dataName, dataDir);
 }

@@ -70,6 +70,8 @@ internal static class TrainCommand
         var onNonFinite = CommonOptions.Choice<NonFinitePolicy>("--on-nonfinite", "On a non-finite loss or gradient: stop (default, with a diagnosis), skip-batch, or rollback (to the last checkpoint with the learning rate halved, at most 3 times).");
         var maxRollbacks = new Option<int>("--max-rollbacks") { Description = "With --on-nonfinite rollback: how many times at most (default 3)." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Train into a folder that already holds a run, replacing its files (otherwise such a folder is refused)." };
+        var normalClasses = new Option<string?>("--normal-classes") { Description = "Train (and test) on the examples of these classes only, comma-separated labels (the normal data of 'vae detect'), e.g. 0 or 0,1." };
+        var trainNoise = new Option<string?>("--train-noise") { Description = "Denoising VAE (Im et al. 2017): corrupt each training input with gaussian:SIGMA, salt-pepper:P or mask:P and reconstruct the clean one." };
         var clipGrad = new Option<float?>("--clip-grad") { Description = "Clip the gradients' total L2 norm to this value before each step (default: no clipping)." };
 
         var cmd = new Command("train", "Train a model and write a run folder (config.json, model.safetensors, metrics.csv, PNG grids).")
@@ -77,6 +79,7 @@ internal static class TrainCommand
             data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
             capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
+            normalClasses, trainNoise,
         };
         dataOptions.AddTo(cmd);
         cmd.SetAction(p => VaeCli.Guard(console, () =>
@@ -89,6 +92,9 @@ internal static class TrainCommand
             if (Given(lr) is float lrValue && (!(lrValue > 0f) || float.IsInfinity(lrValue))) throw new UsageException($"--lr {lrValue}: expected a positive number.");
             if (Given(beta) is float betaValue && (!(betaValue >= 0f) || float.IsInfinity(betaValue))) throw new UsageException($"--beta {betaValue}: expected a number ≥ 0.");
             if (Given(gaussianStd) is float stdValue && !(stdValue > 0f)) throw new UsageException($"--gaussian-std {stdValue}: expected a positive number.");
+            if (p.GetValue(trainNoise) is string tn)
+                try { Applications.NoiseSpec.Parse(tn); }
+                catch (ArgumentException e) { throw new UsageException($"--train-{e.Message}"); }
             if (p.GetValue(trainLimit) is <= 0) throw new UsageException("--train-limit: expected a positive integer.");
             if (p.GetValue(testLimit) is <= 0) throw new UsageException("--test-limit: expected a positive integer.");
             if (p.GetValue(maxMinutes) is double mm && !(mm > 0)) throw new UsageException("--max-minutes: expected a positive number of minutes.");
@@ -127,15 +133,20 @@ internal static class TrainCommand
                 KlWarmupSteps = Given(klWarmup), KlCycles = Given(klCycles), KlRatio = Given(klRatio), CapacityGamma = Given(capGamma),
                 CapacityMax = Given(capMax), CapacitySteps = Given(capSteps), FreeBits = Given(freeBits), MaxMinutes = p.GetValue(maxMinutes),
                 ClipGradNorm = p.GetValue(clipGrad), OnNonFinite = Typed<NonFinitePolicy>(onNonFinite), MaxRollbacks = Given(maxRollbacks),
+                TrainNoise = p.GetValue(trainNoise),
             };
 
+            int[]? classes = p.GetValue(normalClasses) is string nc ? CommonOptions.ParseClasses(nc, "--normal-classes") : null;
             var (train, test) = LoadData(console, new Serialization.RunConfig
             {
-                Data = dataName, DataOptions = options, TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit),
+                Data = dataName, DataOptions = options, TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit), NormalClasses = classes,
             }, p.GetValue(dataDir));
             if (request.Conditional == true && train.ClassCount == 0) throw new UsageException($"--conditional: the data set {dataName} has no labels.");
             var (config, runOptions) = request.Resolve(train, dataName, p.GetValue(preset) is string name ? TrainingPreset.Find(name) : null);
-            config = config with { TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit), MaxMinutes = p.GetValue(maxMinutes), DataOptions = options };
+            config = config with
+            {
+                TrainLimit = p.GetValue(trainLimit), TestLimit = p.GetValue(testLimit), MaxMinutes = p.GetValue(maxMinutes), DataOptions = options, NormalClasses = classes,
+            };
             using var run = TrainingRun.Start(p.GetValue(output) ?? Path.Combine("runs", train.Name + "-vae"), config, train, test,
                 runOptions with { CheckpointMinutes = p.GetValue(checkpointMinutes), Overwrite = p.GetValue(overwrite) });
             return Train(console, run, p.GetValue(json));
@@ -143,12 +154,22 @@ internal static class TrainCommand
         return cmd;
     }
 
-    // The run's data as its config says (a resumed table run encodes with its own schema); lists what --skip-bad left out.
+    // The run's data as its config says (a resumed table run encodes with its own schema; --normal-classes keeps those
+    // classes of both splits); lists what --skip-bad left out.
     private static (IDataset Train, IDataset Test) LoadData(CliConsole console, Serialization.RunConfig config, string? dataDir)
     {
         var (train, test) = DatasetCatalog.Load(config, dataDir);
         DataOptionSet.ReportSkipped(console, train);
-        return (config.TrainLimit is int tl ? train.Take(tl) : train, config.TestLimit is int te ? test.Take(te) : test);
+        IDataset tr = config.TrainLimit is int tl ? train.Take(tl) : train, te = config.TestLimit is int tel ? test.Take(tel) : test;
+        if (config.NormalClasses is not int[] normalClasses) return (tr, te);
+        try
+        {
+            return (SubsetDataset.OfClasses(tr, normalClasses), SubsetDataset.OfClasses(te, normalClasses));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--normal-classes: {e.Message}");
+        }
     }
 
     private static int Train(CliConsole console, TrainingRun run, bool json)

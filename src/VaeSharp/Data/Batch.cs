@@ -10,7 +10,9 @@ namespace VaeSharp.Data;
 /// <param name="X">The examples.</param>
 /// <param name="Labels">One class per example, or null.</param>
 /// <param name="Mask">Which values are observed, or null when all are.</param>
-public sealed record Batch(Tensor X, int[]? Labels = null, Tensor? Mask = null)
+/// <param name="Target">The values the likelihood scores when they differ from the input (the clean examples of a denoising VAE,
+/// whose X is corrupted), or null: X itself.</param>
+public sealed record Batch(Tensor X, int[]? Labels = null, Tensor? Mask = null, Tensor? Target = null)
 {
     /// <summary>Number of examples N.</summary>
     public int Count => X.Shape[0];

@@ -36,6 +36,26 @@ public sealed class IdxFile
     /// <summary>The elements, row-major; its length is the product of <see cref="Dimensions"/>.</summary>
     public byte[] Data { get; }
 
+    /// <summary>Writes an unsigned-byte IDX file (plain, atomically): the magic, <paramref name="dimensions"/> big-endian, then <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentException">The rank is not 1 to 4, a size is not positive, or the data is not as long as the sizes say.</exception>
+    public static void Write(string path, IReadOnlyList<int> dimensions, ReadOnlySpan<byte> data)
+    {
+        if (dimensions.Count is < 1 or > MaxRank) throw new ArgumentException($"IDX rank {dimensions.Count}: expected 1 to {MaxRank}.");
+        long product = 1;
+        foreach (int d in dimensions)
+        {
+            if (d <= 0) throw new ArgumentException($"IDX size {d}: expected a positive size.");
+            product *= d;
+        }
+        if (product != data.Length) throw new ArgumentException($"IDX sizes [{string.Join(", ", dimensions)}] hold {product} bytes; got {data.Length}.");
+        var file = new byte[4 + 4 * dimensions.Count + data.Length];
+        file[2] = UnsignedByteType;
+        file[3] = (byte)dimensions.Count;
+        for (int i = 0; i < dimensions.Count; i++) BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(4 + 4 * i), dimensions[i]);
+        data.CopyTo(file.AsSpan(4 + 4 * dimensions.Count));
+        Engine.IO.AtomicFile.Write(path, s => s.Write(file));
+    }
+
     /// <summary>Reads an IDX file, plain or gzip-compressed.</summary>
     /// <param name="path">The file.</param>
     /// <param name="expectedRank">If given, the rank the file must have (e.g. 3 for images, 1 for labels).</param>

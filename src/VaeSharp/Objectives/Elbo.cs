@@ -27,7 +27,7 @@ public static class Elbo
         int n = batch.Count;
         var labels = model.IsConditional ? batch.Labels : null;
         var z = posterior.Sample(context.Noise);
-        var recon = model.Likelihood.TotalNegLogLikelihood(model.Decode(z, labels), batch.X, batch.Mask) * (1f / n);
+        var recon = model.Likelihood.TotalNegLogLikelihood(model.Decode(z, labels), batch.Target ?? batch.X, batch.Mask) * (1f / n);
         var (penalty, kl) = context.Kl.Apply(posterior, model.Prior, n, beta);
         return new ModelLoss(recon + penalty, new LossTerm(LossTermLabels.Reconstruction, recon), new LossTerm(LossTermLabels.Kl, kl));
     }

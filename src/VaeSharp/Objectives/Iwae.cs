@@ -30,7 +30,8 @@ public static class Iwae
         var (z, logQ) = draw(posterior.SelectRows(ids));
         int[]? labels = model.IsConditional ? batch.Labels : null;
         int[]? repeatedLabels = labels is null ? null : ids.Select(i => labels[i]).ToArray();
-        var xs = k == 1 ? batch.X : Ops.IndexSelect(batch.X, ids);
+        var target = batch.Target ?? batch.X;
+        var xs = k == 1 ? target : Ops.IndexSelect(target, ids);
         var mask = batch.Mask is null ? null : k == 1 ? batch.Mask : Ops.IndexSelect(batch.Mask, ids);
         var logPx = -model.Likelihood.NegLogLikelihood(model.Decode(z, repeatedLabels), xs, mask);   // (kN), observed values only
         var logPz = model.Prior.LogProb(z);

@@ -43,6 +43,11 @@ public sealed record RunConfig
     /// <summary>The run's time budget in minutes (<c>--max-minutes</c>), kept so a resumed run stops where the uninterrupted one would; null for none.</summary>
     public double? MaxMinutes { get; init; }
 
+    /// <summary>When the run trained on some classes only (<c>--normal-classes</c>, the normal data of anomaly detection), those
+    /// labels; its training and test sets hold only their examples. Null for all classes (not written, so such a config.json is as before).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int[]? NormalClasses { get; init; }
+
     /// <summary>The preset the run started from, if any (for the record; its values are in the fields above).</summary>
     public string? Preset { get; init; }
 
@@ -66,6 +71,8 @@ public sealed record RunConfig
         if (Preset is not null && !TrainingPreset.All.Any(p => p.Name == Preset))
             throw new ArgumentException($"preset '{Preset}': expected one of {string.Join(", ", TrainingPreset.All.Select(p => p.Name))} (or none).");
         if (EpochsCompleted < 0) throw new ArgumentException($"epochs_completed {EpochsCompleted}: expected an integer ≥ 0.");
+        if (NormalClasses is { } classes && (classes.Length == 0 || classes.Any(c => c < 0) || classes.Distinct().Count() != classes.Length))
+            throw new ArgumentException($"normal_classes [{string.Join(", ", classes)}]: expected distinct class labels ≥ 0 (or none).");
         if (MaxMinutes is double m && !(m > 0 && double.IsFinite(m))) throw new ArgumentException($"max_minutes {m}: expected a positive number of minutes (or none).");
     }
 }

@@ -24,6 +24,7 @@ public sealed class Trainer
     private const int NormHistory = 8;
     private readonly LatentVariableModel _model;
     private readonly RandomGenerator _shuffle, _binarize, _noise;
+    private readonly Applications.NoiseSpec? _trainNoise;
     private readonly ILearningRateSchedule _lr;
     private readonly float[] _norms = new float[NormHistory];
     private TrainingObjective? _objective;
@@ -56,6 +57,7 @@ public sealed class Trainer
         _shuffle = RngStreams.Create(options.Seed, RngStream.Shuffle);
         _binarize = RngStreams.Create(options.Seed, RngStream.TrainingBinarization);
         _noise = RngStreams.Create(options.Seed, RngStream.TrainingNoise);
+        _trainNoise = options.TrainNoise is string noise ? Applications.NoiseSpec.Parse(noise) : null;
     }
 
     /// <summary>The options in use.</summary>
@@ -140,6 +142,14 @@ public sealed class Trainer
             using (TensorScope.Begin())
             {
                 var batch = BatchLoader.Load(train, _order.AsSpan(start, count), _model.IsConditional, binarize);
+                if (_trainNoise is not null)
+                {
+                    // The denoising VAE: encode a corrupted copy, score the clean batch. The draws are a function of the step,
+                    // so a resumed run corrupts as the uninterrupted one did.
+                    var corrupted = Engine.Tensors.Tensor.FromArray(batch.X.Data, batch.X.Shape.ToArray());
+                    _trainNoise.Apply(corrupted.Data, RngStreams.Create(Options.Seed, RngStream.Corruption).Fork((ulong)_step));
+                    batch = batch with { X = corrupted, Target = batch.X };
+                }
                 if (Options.OnNonFinite == NonFinitePolicy.SkipBatch) BackUpBuffers();
                 var loss = objective.Compute(_model, batch, _noise, _step);
                 bool finite = float.IsFinite(loss.Total.Item());

@@ -37,6 +37,11 @@ public sealed record TrainingOptions
     /// <summary>With <see cref="NonFinitePolicy.Rollback"/>: how many times at most to go back before stopping.</summary>
     public int MaxRollbacks { get; init; } = 3;
 
+    /// <summary>Corrupt each training batch's input with this noise (gaussian:σ, salt-pepper:p, mask:p) and score the clean
+    /// examples: the denoising VAE of Im et al. 2017. Null for none (not written to config.json).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? TrainNoise { get; init; }
+
     /// <summary>Seed for shuffling and noise.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -60,6 +65,9 @@ public sealed record TrainingOptions
         if (ClipGradNorm is float clip && !(clip > 0f && float.IsFinite(clip))) throw new ArgumentException($"clip_grad_norm {clip}: expected a positive number (or none).");
         if (!Enum.IsDefined(OnNonFinite)) throw new ArgumentException($"on_non_finite {OnNonFinite}: expected stop, skip-batch or rollback.");
         if (MaxRollbacks is < 0 or > 30) throw new ArgumentException($"max_rollbacks {MaxRollbacks}: expected 0 to 30 (each halves the learning rate).");
+        if (TrainNoise is not null)
+            try { Applications.NoiseSpec.Parse(TrainNoise); }
+            catch (ArgumentException e) { throw new ArgumentException($"train_{e.Message}", e); }
         if (Objective is null) throw new ArgumentException("objective: missing.");
         Objective.Validate();
     }

@@ -80,6 +80,8 @@ public sealed record TrainingRequest
     public int? MaxRollbacks { get; init; }
     /// <summary>Clip gradients to this total L2 norm.</summary>
     public float? ClipGradNorm { get; init; }
+    /// <summary>Corrupt the training inputs with this noise (the denoising VAE): gaussian:σ, salt-pepper:p or mask:p.</summary>
+    public string? TrainNoise { get; init; }
     /// <summary>After training, write the latent grid and the test set's scatter plot (as the Keras example does).</summary>
     public bool? LatentPictures { get; init; }
 
@@ -97,6 +99,7 @@ public sealed record TrainingRequest
         KlCycles = KlCycles ?? defaults.KlCycles, KlRatio = KlRatio ?? defaults.KlRatio, CapacityGamma = CapacityGamma ?? defaults.CapacityGamma,
         CapacityMax = CapacityMax ?? defaults.CapacityMax, CapacitySteps = CapacitySteps ?? defaults.CapacitySteps, FreeBits = FreeBits ?? defaults.FreeBits,
         MaxMinutes = MaxMinutes ?? defaults.MaxMinutes, LatentPictures = LatentPictures ?? defaults.LatentPictures, ClipGradNorm = ClipGradNorm ?? defaults.ClipGradNorm, OnNonFinite = OnNonFinite ?? defaults.OnNonFinite, MaxRollbacks = MaxRollbacks ?? defaults.MaxRollbacks,
+        TrainNoise = TrainNoise ?? defaults.TrainNoise,
     };
 
     /// <summary>The built-in defaults (the PyTorch example's), for every setting that does not depend on the data or
@@ -151,6 +154,7 @@ public sealed record TrainingRequest
         {
             Epochs = r.Epochs!.Value, BatchSize = batchSize, LearningRate = r.LearningRate!.Value, AdamEpsilon = r.AdamEpsilon!.Value,
             Binarize = r.Binarize!.Value, Objective = objective, LrSchedule = r.LrSchedule!.Value, Seed = seed, ClipGradNorm = r.ClipGradNorm, OnNonFinite = r.OnNonFinite ?? NonFinitePolicy.Stop, MaxRollbacks = r.MaxRollbacks ?? 3,
+            TrainNoise = r.TrainNoise,
         };
         model.Validate();
         training.Validate();
