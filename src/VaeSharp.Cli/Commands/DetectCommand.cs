@@ -47,7 +47,11 @@ internal static class DetectCommand
         var latent = new Option<int?>("--latent-dim") { Description = "--protocol: latent dimension (default 20)." };
         var channels = new Option<string?>("--channels") { Description = "--protocol: conv channels (default 32,64)." };
         var batchSize = new Option<int?>("--batch-size") { Description = "--protocol: batch size (default 128)." };
-        var pcaRank = new Option<int>("--pca-rank") { Description = "--protocol: rank of the ML.NET RandomizedPca baseline (0 = skip).", DefaultValueFactory = _ => 20 };
+        var pcaRank = new Option<int>("--pca-rank")
+        {
+            Description = "Rank of the ML.NET RandomizedPca baseline: with --protocol (0 = skip); on a run with ground truth, fitted on the run's training examples and compared by AUROC in the same report.",
+            DefaultValueFactory = _ => 20,
+        };
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
@@ -91,13 +95,21 @@ internal static class DetectCommand
             ulong seedValue = p.GetValue(seed);
             var fields = new Dictionary<string, object?> { ["run"] = runPath, ["data"] = dataName };
 
-            AnomalyThreshold? threshold = stored is not null && stored.Score == kind ? stored : null;
-            if (p.GetValue(fit))
+            // The run's own training examples (its classes, its limit): what "normal" meant when it was trained.
+            IDataset RunTrainingExamples()
             {
-                // The run's own training examples (its classes, its limit): what "normal" meant when it was trained.
                 IDataset fitData = dataName == config.Data ? train : DatasetCatalog.Load(config, p.GetValue(dataDir)).Train;
                 if (config.TrainLimit is int tl && tl < fitData.Count) fitData = new SubsetDataset(fitData, [.. Enumerable.Range(0, tl)]);
                 if (config.NormalClasses is { } nc) fitData = SubsetDataset.OfClasses(fitData, nc);
+                return fitData;
+            }
+
+            bool withPca = p.GetResult(pcaRank) is { Implicit: false };
+            if (withPca && p.GetValue(pcaRank) < 1) throw new UsageException($"--pca-rank {p.GetValue(pcaRank)}: expected a positive rank.");
+            AnomalyThreshold? threshold = stored is not null && stored.Score == kind ? stored : null;
+            if (p.GetValue(fit))
+            {
+                var fitData = RunTrainingExamples();
                 var fitScores = AnomalyScoring.Score(model, fitData, kind == AnomalyScoreKind.Nll ? samples : 0, p.GetValue(elboSamples), seedValue);
                 threshold = AnomalyThreshold.Fit(fitScores.Of(kind), p.GetValue(percentile), kind, kind == AnomalyScoreKind.Nll ? samples : 0, config.Data);
                 threshold.Save(runPath);
@@ -128,6 +140,8 @@ internal static class DetectCommand
             int flagged = threshold is null ? 0 : primary.Count(threshold.Flags);
             fields["flagged"] = threshold is null ? null : flagged;
             Dictionary<string, double>? aurocs = null, auprcs = null;
+            if (withPca && anomalous is null)
+                throw new UsageException("--pca-rank on a run compares ML.NET's RandomizedPca with the model by AUROC; it needs ground truth (--normal-classes).");
             if (anomalous is not null)
             {
                 int positives = anomalous.Count(a => a);
@@ -135,6 +149,17 @@ internal static class DetectCommand
                     throw new UsageException($"--normal-classes: the {scored.Count} scored examples are all {(positives == 0 ? "normal" : "anomalous")}; AUROC needs both.");
                 aurocs = scores.Kinds.ToDictionary(OneClassProtocol.Name, kd => RankingMetrics.Auroc(scores.Of(kd), anomalous));
                 auprcs = scores.Kinds.ToDictionary(OneClassProtocol.Name, kd => RankingMetrics.Auprc(scores.Of(kd), anomalous));
+                if (withPca)
+                {
+                    // The .NET tool a user would otherwise reach for, fitted on the same normal examples, scored on the same ones.
+                    PcaBaseline pca;
+                    try { pca = PcaBaseline.Fit(RunTrainingExamples(), p.GetValue(pcaRank), (int)(seedValue % int.MaxValue)); }
+                    catch (ArgumentException e) { throw new UsageException($"--pca-rank: {e.Message}"); }
+                    var pcaScores = pca.Score(scored);
+                    aurocs["pca"] = RankingMetrics.Auroc(pcaScores, anomalous);
+                    auprcs["pca"] = RankingMetrics.Auprc(pcaScores, anomalous);
+                    fields["pca_rank"] = p.GetValue(pcaRank);
+                }
                 fields["anomalies"] = positives;
                 fields["auroc"] = aurocs;
                 fields["auprc"] = auprcs;

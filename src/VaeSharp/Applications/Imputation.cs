@@ -159,17 +159,20 @@ public static class Imputation
         return [.. sum.Select(v => (float)(v / data.Count))];
     }
 
-    /// <summary>log p(x_obs | z) per example: the likelihood of the observed values only (mask 1), for a Bernoulli or Gaussian likelihood.</summary>
-    /// <exception cref="NotSupportedException">Another likelihood.</exception>
+    /// <summary>log p(x_obs | z) per example: the likelihood of the observed values only (mask 1). Bernoulli and
+    /// Gaussian likelihoods are summed here in double; any other (a table's per-column likelihood) uses its own masked
+    /// <see cref="Distributions.Likelihood.NegLogLikelihood(Tensor, Tensor, Tensor?)"/>.</summary>
+    /// <exception cref="NotSupportedException">A likelihood that cannot skip missing values.</exception>
     public static Tensor LogObserved(LatentVariableModel model, Tensor decoderOutput, Tensor x, Tensor mask)
     {
         int n = x.Shape[0];
-        Tensor perValue = model.Likelihood switch
+        Tensor? perValue = model.Likelihood switch
         {
             BernoulliLikelihood => Ops.BinaryCrossEntropyWithLogits(decoderOutput.Flatten(), x.Flatten(), Reduction.None),
             GaussianLikelihood g => GaussianNll(decoderOutput, x, g.Std),
-            var other => throw new NotSupportedException($"The observed-value likelihood of a {other.GetType().Name} is not implemented."),
+            _ => null,
         };
+        if (perValue is null) return -model.Likelihood.NegLogLikelihood(decoderOutput, x, mask);
         var values = perValue.Data;
         var mv = mask.Data;
         var result = Tensor.Zeros(n);

@@ -3,7 +3,7 @@ namespace VaeSharp.Data;
 /// <summary>
 /// Some examples of another data set, in a given order, without copying them: the training images of chosen
 /// classes (<see cref="OfClasses"/>), the examples a report picks. Labels, class count and class names are the
-/// source's, so a model trained on a subset still knows every class.
+/// source's, so a model trained on a subset still knows every class; so are a table's schema and its missing-value mask.
 /// </summary>
 public sealed class SubsetDataset : IDataset
 {
@@ -66,4 +66,21 @@ public sealed class SubsetDataset : IDataset
 
     /// <inheritdoc />
     public int Label(int index) => _source.Label(_indices[index]);
+
+    /// <inheritdoc />
+    public bool HasMissing => _source.HasMissing;
+
+    /// <inheritdoc />
+    public void CopyMask(ReadOnlySpan<int> indices, Span<float> destination)
+    {
+        Span<int> mapped = indices.Length <= 512 ? stackalloc int[indices.Length] : new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++) mapped[i] = _indices[indices[i]];
+        _source.CopyMask(mapped, destination);
+    }
+
+    /// <inheritdoc />
+    public Tables.TableSchema? Table => _source.Table;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Skipped => _source.Skipped;
 }

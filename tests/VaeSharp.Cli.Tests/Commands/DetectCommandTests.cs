@@ -135,4 +135,38 @@ public sealed class DetectCommandTests(NormalZeroRunFixture run) : IClassFixture
         Assert.True(row.GetProperty("pca_auroc").GetDouble() > 0.9, row.ToString());
         Assert.Equal(row.GetProperty("auroc_mean").GetProperty("reconstruction").GetDouble(), doc.RootElement.GetProperty("mean").GetProperty("reconstruction").GetDouble());
     }
+
+    [Fact]
+    public void DetectOnATable_TrainedOnItsNormalRows_BeatsChance_AndReportsThePcaBaselineBesideIt()
+    {
+        // Two kinds of rows: "ok" rows on a line y = 2x (+ small noise) with a category that follows x, "bad" rows off it.
+        string csv = Out("parts.csv");
+        var rows = new List<string> { "width,length,grade,kind" };
+        for (int r = 0; r < 400; r++)
+        {
+            double x = (r * 37 % 100) / 10.0, noise = ((r * 53 % 17) - 8) / 40.0;
+            bool bad = r % 5 == 0;
+            double y = bad ? 2 * x + 3 + noise * 4 : 2 * x + noise;
+            string grade = x < 5 ? "low" : "high";
+            if (bad && r % 10 == 0) grade = x < 5 ? "high" : "low";
+            rows.Add(string.Create(CultureInfo.InvariantCulture, $"{x:R},{y:R},{grade},{(bad ? "bad" : "ok")}"));
+        }
+        File.WriteAllText(csv, string.Join('\n', rows) + "\n");
+        string tableRun = Out("parts-run");
+        var train = CliRunner.Run("train", "--data", csv, "--label-column", "kind", "--normal-classes", "1", "--epochs", "200", "--hidden", "32",
+            "--latent-dim", "2", "--batch-size", "32", "--threads", "1", "--out", tableRun);
+        Assert.True(train.Code == 0, train.Err);
+        var (code, output, err) = CliRunner.Run("detect", tableRun, "--pca-rank", "1", "--json", "--threads", "1");
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        var auroc = doc.RootElement.GetProperty("auroc");
+        Assert.Equal([1], doc.RootElement.GetProperty("normal_classes").EnumerateArray().Select(e => e.GetInt32()));   // "ok" sorts after "bad"
+        Assert.True(auroc.GetProperty("neg-elbo").GetDouble() > 0.8, auroc.ToString());
+        Assert.InRange(auroc.GetProperty("pca").GetDouble(), 0, 1);
+        Assert.Equal(1, doc.RootElement.GetProperty("pca_rank").GetInt32());
+        // Without ground truth the baseline is refused, naming the option.
+        var (badCode, _, badErr) = CliRunner.Run("detect", tableRun, "--pca-rank", "1", "--normal-classes", "0,1");
+        Assert.Equal(2, badCode);
+        Assert.Contains("--normal-classes", badErr);
+    }
 }

@@ -263,4 +263,23 @@ public sealed class TableTests : IDisposable
         Assert.Contains("nothing.csv': not a data set's name", e.Message);
         Assert.Contains("takes no data options", Assert.Throws<ArgumentException>(() => DatasetCatalog.Load("mnist", options: new DataOptions { TestFraction = 0.3 })).Message);
     }
+
+    [Fact]
+    public void ASubsetOfATable_KeepsItsSchemaAndMissingValueMask()
+    {
+        // vae train --normal-classes on a table trains on a subset: it must still be a table (schema, likelihood, mask).
+        var (train, _) = TableLoader.Load(EveryTypeCsv(_temp.Combine("people.csv")), new DataOptions { LabelColumn = "kind", Columns = "id:ignore" });
+        var subset = SubsetDataset.OfClasses(train, [0]);
+        Assert.Same(train.Table, subset.Table);
+        Assert.True(subset.HasMissing);
+        int width = train.ExampleShape[0];
+        for (int i = 0; i < subset.Count; i++)
+        {
+            float[] fromSubset = new float[width], fromSource = new float[width];
+            subset.CopyMask([i], fromSubset);
+            train.CopyMask([subset.SourceIndex(i)], fromSource);
+            Assert.Equal(fromSource, fromSubset);
+        }
+        Assert.Equal(train.Skipped, subset.Skipped);
+    }
 }
