@@ -19,7 +19,7 @@ internal static class AugmentCommand
         var data = new Option<string?>("--data") { Description = "Data set whose labelled training examples are perturbed (default: the run's)." };
         var dataDir = CommonOptions.DataDir();
         var count = new Option<int>("--count") { Description = "New examples per class.", DefaultValueFactory = _ => 1000 };
-        var format = CommonOptions.Choice("--format", "idx (MNIST-format train-images/train-labels files) or png (one folder per class). Default idx.", ["idx", "png"]);
+        var format = CommonOptions.Choice("--format", "idx (MNIST-format train-images/train-labels files), png (one folder per class) or, for a table run, csv (augmented.csv: the label column, then the table's columns in their units). Default idx, or csv for a table.", ["idx", "png", "csv"]);
         var output = new Option<string?>("--out") { Description = "Folder to write the new examples to." };
         var spread = new Option<float>("--spread") { Description = "Unconditional models: the posterior's standard deviation is multiplied by this.", DefaultValueFactory = _ => 1f };
         var experiment = new Option<bool>("--experiment") { Description = "Measure the benefit: a logistic-regression classifier on --real-per-class real examples per class, with and without --count generated per class." };
@@ -28,7 +28,7 @@ internal static class AugmentCommand
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var cmd = new Command("augment", "Generate new labelled examples (idx files or an image folder) and measure what they add to a small classifier.")
+        var cmd = new Command("augment", "Generate new labelled examples (idx files, an image folder, or CSV rows for a table) and measure what they add to a small classifier.")
         {
             runArg, data, dataDir, count, format, output, spread, experiment, realPerClass, seeds, seed, threads, json,
         };
@@ -47,6 +47,10 @@ internal static class AugmentCommand
             string dataName = p.GetValue(data) ?? config.Data;
             var (train, test) = CommonOptions.RunData(config, dataName, p.GetValue(dataDir));
             if (train.ClassCount == 0) throw new UsageException($"Data set {dataName} has no labels; augmentation makes labelled examples.");
+            var table = train.Table;
+            string chosenFormat = p.GetValue(format) ?? (table is null ? "idx" : "csv");
+            if (table is null && chosenFormat == "csv") throw new UsageException($"--format csv: {dataName} is not a table; write images as idx or png.");
+            if (table is not null && chosenFormat != "csv") throw new UsageException($"--format {chosenFormat}: {dataName} is a table; its new rows are written as csv.");
             var doc = new Dictionary<string, object?> { ["run"] = runPath, ["data"] = dataName, ["model"] = model.Description, ["per_class"] = p.GetValue(count),
                 ["method"] = model.IsConditional ? "conditional generation" : $"posterior perturbation (spread {p.GetValue(spread).ToString(CultureInfo.InvariantCulture)})" };
             if (p.GetValue(output) is string folder)
@@ -57,7 +61,8 @@ internal static class AugmentCommand
                 if (Directory.Exists(staging)) Directory.Delete(staging, true);
                 try
                 {
-                    if (p.GetValue(format) == "png") Augmentation.WriteImageFolder(generated, staging);
+                    if (chosenFormat == "png") Augmentation.WriteImageFolder(generated, staging);
+                    else if (chosenFormat == "csv") WriteRows(generated, table!, staging);
                     else Augmentation.WriteIdx(generated, staging);
                     if (Directory.Exists(full)) Directory.Delete(full);
                     Directory.Move(staging, full);
@@ -68,7 +73,7 @@ internal static class AugmentCommand
                     throw;
                 }
                 doc["out"] = folder;
-                doc["format"] = p.GetValue(format) ?? "idx";
+                doc["format"] = chosenFormat;
                 doc["examples"] = generated.Count;
                 if (!p.GetValue(json)) console.Line($"Wrote {generated.Count} {dataName} examples ({p.GetValue(count)} per class, {doc["method"]}) as {doc["format"]} to {folder}");
             }
@@ -95,5 +100,16 @@ internal static class AugmentCommand
             return VaeCli.Ok;
         }));
         return cmd;
+    }
+
+    // A table's new rows as FOLDER/augmented.csv: the label column (the table's own name and class names), then its columns.
+    private static void WriteRows(IDataset generated, Data.Tables.TableSchema table, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var values = new float[generated.Count * table.Width];
+        generated.CopyExamples([.. Enumerable.Range(0, generated.Count)], values);
+        var labels = Enumerable.Range(0, generated.Count).Select(i => generated.Label(i))
+            .Select(l => table.ClassNames is { } names && l < names.Count ? names[l] : l.ToString(CultureInfo.InvariantCulture)).ToArray();
+        Data.Tables.TableCsv.Write(Path.Combine(folder, "augmented.csv"), table, values, generated.Count, [new Data.Tables.TableCsv.Column(table.LabelColumn ?? "label", labels)]);
     }
 }

@@ -14,6 +14,7 @@ namespace VaeSharp.Applications;
 public sealed class MaskSpec
 {
     private readonly Func<int, int, int, RandomGenerator, float[]> _build;
+    private double? _cellProbability;   // random:P: the probability of hiding a value (a table cell)
 
     private MaskSpec(string text, Func<int, int, int, RandomGenerator, float[]> build)
     {
@@ -29,7 +30,9 @@ public sealed class MaskSpec
     public static MaskSpec Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        const string forms = "expected random:P (0 < P < 1), rect:X,Y,W,H, bottom-half, or the path of a mask image (white = missing)";
+        const string forms = "expected random:P (0 < P < 1), rect:X,Y,W,H, bottom-half, the path of a mask image (white = missing), or missing (a table's own empty cells)";
+        if (text == "missing")
+            return new MaskSpec(text, (_, _, _, _) => throw new ArgumentException("--mask missing: only a table has cells of its own to fill; hide image values with random:P, rect, bottom-half or a mask image."));
         if (text == "bottom-half")
             return new MaskSpec(text, (c, h, w, _) => Planes(c, h, w, (y, _) => y < h / 2));
         if (text.StartsWith("random:", StringComparison.Ordinal))
@@ -41,7 +44,7 @@ public sealed class MaskSpec
                 var m = new float[c * h * w];
                 for (int i = 0; i < m.Length; i++) m[i] = rng.NextDouble() < p ? 0f : 1f;
                 return m;
-            });
+            }) { _cellProbability = p };
         }
         if (text.StartsWith("rect:", StringComparison.Ordinal))
         {
@@ -64,6 +67,33 @@ public sealed class MaskSpec
                 throw new ArgumentException($"--mask {text}: the mask is {image.Width}×{image.Height}; the images are {w}×{h}.");
             return Planes(c, h, w, (y, x) => image.Pixels[(y * w + x) * image.Channels] < 128);
         });
+    }
+
+    /// <summary>True for <c>missing</c>: hide nothing more, fill the values the data itself lacks (a table's empty cells).</summary>
+    public bool OnlyMissing => Text == "missing";
+
+    /// <summary>The mask of one row of <paramref name="table"/>: <c>random:P</c> hides each cell (a column's whole block
+    /// of values: a categorical column's one-hot entries together) with probability P; <c>missing</c> hides nothing.</summary>
+    /// <exception cref="ArgumentException">An image mask (rect, bottom-half, a mask image) for a table.</exception>
+    public float[] BuildForTable(Data.Tables.TableSchema table, RandomGenerator rng)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var mask = new float[table.Width];
+        if (OnlyMissing)
+        {
+            mask.AsSpan().Fill(1f);
+            return mask;
+        }
+        if (_cellProbability is not double p)
+            throw new ArgumentException($"--mask {Text}: a table's cells are hidden with random:P (or missing: its own empty cells); rect, bottom-half and mask images are for images.");
+        int at = 0;
+        foreach (var column in table.ValueColumns)
+        {
+            float observed = rng.NextDouble() < p ? 0f : 1f;
+            mask.AsSpan(at, column.Width).Fill(observed);
+            at += column.Width;
+        }
+        return mask;
     }
 
     /// <summary>The mask of one example of shape [C, H, W] (or [H, W]), drawing from <paramref name="rng"/> where random.</summary>

@@ -137,4 +137,74 @@ public sealed class ApplicationCommandsTests(SmallMnistRunsFixture runs) : IClas
         }
         Assert.NotEqual(seeds[0].GetProperty("real").GetDouble(), seeds[1].GetProperty("real").GetDouble());
     }
+
+    [Fact]
+    public void Impute_OnATable_HidesCells_BeatsTheMean_AndFillsItsEmptyCellsIntoACsv()
+    {
+        // Rows on y = 2x with a category that follows x; every 9th row lacks its y, every 13th its category.
+        string csv = Out("rows.csv");
+        var lines = new List<string> { "x,y,size" };
+        for (int r = 0; r < 300; r++)
+        {
+            double x = (r * 37 % 100) / 10.0, y = 2 * x + ((r * 53 % 17) - 8) / 40.0;
+            string size = r % 13 == 0 ? "" : x < 3.3 ? "small" : x < 6.6 ? "medium" : "large";
+            lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{x:R},{(r % 9 == 0 ? "" : y.ToString("R", System.Globalization.CultureInfo.InvariantCulture))},{size}"));
+        }
+        File.WriteAllText(csv, string.Join('\n', lines) + "\n");
+        string run = Out("rows-run");
+        var train = CliRunner.Run("train", "--data", csv, "--epochs", "150", "--hidden", "32", "--latent-dim", "2", "--batch-size", "32", "--threads", "1", "--out", run);
+        Assert.True(train.Code == 0, train.Err);
+
+        var (code, output, err) = CliRunner.Run("impute", run, "--mask", "random:0.3", "--json", "--threads", "1");
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        var rmse = doc.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("method").GetString()!, r => r.GetProperty("rmse").GetDouble());
+        Assert.Equal(["one-pass", "pseudo-gibbs", "mean", "knn"], rmse.Keys);   // metropolis-gibbs is left out for a table
+        Assert.True(rmse["one-pass"] < rmse["mean"], string.Join(", ", rmse));
+        Assert.True(doc.RootElement.GetProperty("empty_values").GetInt32() > 0);
+
+        string filled = Out("filled.csv");
+        (code, output, err) = CliRunner.Run("impute", run, "--mask", "missing", "--methods", "one-pass", "--csv", filled, "--threads", "1");
+        Assert.True(code == 0, err);
+        Assert.Contains("(not scored)", output);
+        var rows = File.ReadAllLines(filled);
+        Assert.Equal("x,y,size", rows[0]);
+        Assert.Equal(60, rows.Length - 1);   // the 20 % test split
+        Assert.All(rows.Skip(1), row => Assert.DoesNotContain(row.Split(','), cell => cell.Length == 0));
+        Assert.All(rows.Skip(1), row => Assert.Contains(row.Split(',')[2], new[] { "small", "medium", "large" }));
+
+        var refused = CliRunner.Run("impute", run, "--mask", "bottom-half");
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("random:P", refused.Err);
+        refused = CliRunner.Run("impute", run, "--methods", "metropolis-gibbs");
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("not for a table run", refused.Err);
+    }
+
+    [Fact]
+    public void Augment_OnATable_WritesLabelledRowsAsCsv_InTheTablesColumns()
+    {
+        string csv = Out("labelled.csv");
+        var lines = new List<string> { "x,y,kind" };
+        for (int r = 0; r < 200; r++)
+        {
+            double x = (r * 37 % 100) / 10.0;
+            lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{x:R},{2 * x + ((r * 53 % 17) - 8) / 40.0:R},{(x < 5 ? "left" : "right")}"));
+        }
+        File.WriteAllText(csv, string.Join('\n', lines) + "\n");
+        string run = Out("labelled-run");
+        var train = CliRunner.Run("train", "--data", csv, "--label-column", "kind", "--epochs", "20", "--hidden", "16", "--latent-dim", "2", "--threads", "1", "--out", run);
+        Assert.True(train.Code == 0, train.Err);
+        string folder = Out("augmented-rows");
+        var (code, output, err) = CliRunner.Run("augment", run, "--count", "4", "--out", folder);
+        Assert.True(code == 0, err);
+        Assert.Contains("as csv", output);
+        var rows = File.ReadAllLines(Path.Combine(folder, "augmented.csv"));
+        Assert.Equal("kind,x,y", rows[0]);
+        Assert.Equal(["left", "left", "left", "left", "right", "right", "right", "right"], rows.Skip(1).Select(r => r.Split(',')[0]));
+        Assert.All(rows.Skip(1), r => Assert.True(double.TryParse(r.Split(',')[2], System.Globalization.CultureInfo.InvariantCulture, out _), r));
+        var refused = CliRunner.Run("augment", run, "--count", "4", "--format", "png", "--out", Out("augmented-png"));
+        Assert.Equal(2, refused.Code);
+        Assert.Contains("is a table", refused.Err);
+    }
 }

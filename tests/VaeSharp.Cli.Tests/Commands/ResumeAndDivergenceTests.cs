@@ -10,8 +10,9 @@ namespace VaeSharp.Cli.Tests;
 // a diverging run stops with a diagnosis instead of training on NaN.
 public class ResumeAndDivergenceTests
 {
-    private static readonly string[] Run3Epochs =
-        ["train", "--train-limit", "30000", "--test-limit", "300", "--epochs", "3", "--hidden", "200", "--binarize", "dynamic", "--threads", "2"];
+    // Six short epochs: a signal that a loaded machine delivers seconds late still lands mid-run.
+    private static readonly string[] RunEpochs =
+        ["train", "--train-limit", "20000", "--test-limit", "300", "--epochs", "6", "--hidden", "200", "--binarize", "dynamic", "--threads", "2"];
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
@@ -51,7 +52,7 @@ public class ResumeAndDivergenceTests
     private static string Uninterrupted()
     {
         string run = Path.Combine(CliRunner.TempDir(), "straight");
-        var (code, _, err) = CliRunner.Run([.. Run3Epochs, "--out", run]);
+        var (code, _, err) = CliRunner.Run([.. RunEpochs, "--out", run]);
         Assert.True(code == 0, err);
         return run;
     }
@@ -62,9 +63,9 @@ public class ResumeAndDivergenceTests
         _ = Data.DatasetCatalog.Load("mnist");   // the child reads the cache; fill it here first
         string straight = Uninterrupted();
         string run = Path.Combine(CliRunner.TempDir(), "killed");
-        using var child = StartChild([.. Run3Epochs, "--checkpoint-minutes", "0.001", "--out", run]);
+        using var child = StartChild([.. RunEpochs, "--checkpoint-minutes", "0.001", "--out", run]);
         WaitForMidEpochCheckpoint(run, child);
-        var busy = CliRunner.Run([.. Run3Epochs, "--out", run, "--overwrite"]);   // a second writer while the child trains
+        var busy = CliRunner.Run([.. RunEpochs, "--out", run, "--overwrite"]);   // a second writer while the child trains
         Assert.Equal(2, busy.Code);
         Assert.Contains("in use", busy.Err);
         child.Kill();
@@ -83,7 +84,7 @@ public class ResumeAndDivergenceTests
     {
         _ = Data.DatasetCatalog.Load("mnist");
         string run = Path.Combine(CliRunner.TempDir(), "interrupted");
-        using var child = StartChild([.. Run3Epochs, "--checkpoint-minutes", "0.001", "--out", run]);
+        using var child = StartChild([.. RunEpochs, "--checkpoint-minutes", "0.001", "--out", run]);
         WaitForMidEpochCheckpoint(run, child);
         Assert.Equal(0, kill(child.Id, 2));   // SIGINT
         Assert.True(child.WaitForExit(60_000), "the child did not stop after SIGINT");
