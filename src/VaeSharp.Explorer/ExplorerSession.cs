@@ -29,9 +29,21 @@ public sealed class ExplorerSession : IDisposable
         Samplers = samplers;
         Gate = gate;
         (Channels, Height, Width) = ImageShape(model.InputShape)!.Value;
+        // A run with a fitted detector (vae detect --fit): every map point's anomaly score, by the threshold's score.
+        Threshold = Applications.AnomalyThreshold.Load(runPath);
+        if (Threshold is not null)
+            AnomalyScores = Applications.AnomalyScoring.Score(model, examples, Threshold.Score == Applications.AnomalyScoreKind.Nll ? Threshold.ImportanceSamples : 0)
+                .Of(Threshold.Score);
         if (options.TsnePoints > 0 && map.Count >= 2)
             Tsne = TsneLayout.Start(map, runPath, options.TsnePoints, Engine.EngineSettings.Threads, options.Warn, _stop.Token);
     }
+
+    /// <summary>The run's anomaly threshold (<c>vae detect --fit</c>, RUN/threshold.json), or null when it has none.</summary>
+    public Applications.AnomalyThreshold? Threshold { get; }
+
+    /// <summary>With a <see cref="Threshold"/>: each map point's anomaly score by the threshold's score (seed 1, as
+    /// <c>vae detect</c> scores by default), in example order; else null.</summary>
+    public double[]? AnomalyScores { get; }
 
     /// <summary>The t-SNE view (computing in the background until <see cref="TsneLayout.Coordinates"/> is set), or null when off.</summary>
     public TsneLayout? Tsne { get; }

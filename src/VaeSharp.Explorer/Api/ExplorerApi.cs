@@ -53,6 +53,7 @@ internal static class ExplorerApi
             Tsne = s.Tsne is null ? null : new { Points = s.Tsne.Count, TsneLayout.Perplexity, TsneLayout.Iterations },
             PcaExplained = map.Pca.ExplainedRatio.Take(2),
             Samplers = s.Samplers.Select(x => new { x.Name, x.Description }),
+            Anomaly = s.Threshold is { } t ? new { Score = Serialization.ConfigJson.Name(t.Score), Threshold = t.Value, t.Percentile } : null,
             MapCached = map.FromCache,
             Limits = new
             {
@@ -108,7 +109,7 @@ internal static class ExplorerApi
             yLabel = "t-SNE 2";
         }
         else throw new ApiException(400, $"query parameter 'map': '{RequestReader.Shorten(map)}'; expected {(s.Tsne is null ? "pca or dims" : "pca, dims or tsne")}");
-        return WriteJson(ctx, new { Map = map, Ready = true, Count = n, XLabel = xLabel, YLabel = yLabel, X = xs, Y = ys, Labels = m.Labels?.Take(n) });
+        return WriteJson(ctx, new { Map = map, Ready = true, Count = n, XLabel = xLabel, YLabel = yLabel, X = xs, Y = ys, Labels = m.Labels?.Take(n), Scores = s.AnomalyScores?.Take(n) });
     }
 
     private static Task Example(HttpContext ctx, ExplorerSession s)

@@ -97,14 +97,29 @@ function mapPosition(z, pca, index) {
   return { x: z[Number($("dim-x").value)], y: z[Number($("dim-y").value)] };
 }
 
+// A rank in [0, 1] to a colour from blue (#1f77b4) to orange (#ff7f0e).
+function scoreColour(t) {
+  const mix = (a, b) => Math.round(a + (b - a) * t);
+  return `rgb(${mix(31, 255)}, ${mix(119, 127)}, ${mix(180, 14)})`;
+}
+
 function drawMap() {
   if (!explorer.points) return;
   ctx.clearRect(0, 0, view.width, view.height);
-  const { x, y, labels } = explorer.points;
+  const { x, y, labels, scores } = explorer.points;
+  const byScore = scores && $("colour-by").value === "score";
   const size = 3;
   for (let i = 0; i < x.length; i++) {
     const p = toScreen(x[i], y[i]);
     if (p.x < -size || p.y < -size || p.x > view.width + size || p.y > view.height + size) continue;
+    if (byScore) {
+      // Blue (typical) to orange by the score's rank; points above the run's threshold in red, drawn larger.
+      const flagged = scores[i] > explorer.info.anomaly.threshold;
+      ctx.fillStyle = flagged ? "#d62728" : scoreColour(explorer.scoreRank[i]);
+      const s2 = flagged ? 5 : size;
+      ctx.fillRect(p.x - s2 / 2, p.y - s2 / 2, s2, s2);
+      continue;
+    }
     ctx.fillStyle = labels ? TAB10[labels[i] % 10] : "#1f77b4";
     ctx.fillRect(p.x - size / 2, p.y - size / 2, size, size);
   }
@@ -166,7 +181,8 @@ canvas.addEventListener("pointermove", e => {
     if (i >= 0) {
       $("tooltip-image").src = `/api/examples/${i}/image.png`;
       const label = explorer.points.labels ? explorer.points.labels[i] : null;
-      $("tooltip-text").textContent = `#${i}${label === null ? "" : " · " + className(label)}`;
+      const score = explorer.points.scores ? ` · ${explorer.info.anomaly.score} ${explorer.points.scores[i].toFixed(1)}` : "";
+      $("tooltip-text").textContent = `#${i}${label === null ? "" : " · " + className(label)}${score}`;
       tip.hidden = false;
     } else tip.hidden = true;
     requestAnimationFrame(drawMap);
@@ -210,6 +226,11 @@ async function loadPoints() {
   }
   explorer.points = points;
   explorer.pointCount = points.count;
+  if (points.scores) {
+    const order = points.scores.map((v, i) => i).sort((a, b) => points.scores[a] - points.scores[b]);
+    explorer.scoreRank = new Array(order.length);
+    order.forEach((i, r) => { explorer.scoreRank[i] = order.length > 1 ? r / (order.length - 1) : 0; });
+  }
   $("x-label").textContent = `→ ${points.x_label}`;
   $("y-label").textContent = `↑ ${points.y_label}`;
   fitView();
@@ -469,6 +490,11 @@ async function start() {
     item.textContent = name; item.style.setProperty("--swatch", TAB10[c % 10]);
     legend.append(item);
   });
+  if (info.anomaly) {
+    $("colour-choice").hidden = false;
+    $("colour-by").title = `${info.anomaly.score} scores; red: above the run's threshold ${info.anomaly.threshold.toFixed(2)} (percentile ${info.anomaly.percentile} of its training scores)`;
+    $("colour-by").addEventListener("change", drawMap);
+  }
   buildSliders();
   explorer.z = new Array(info.latent_dim).fill(0);
   $("selection-name").textContent = "z = 0 (click a point, a sample, or draw)";

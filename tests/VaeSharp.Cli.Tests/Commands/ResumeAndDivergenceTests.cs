@@ -10,16 +10,19 @@ namespace VaeSharp.Cli.Tests;
 // a diverging run stops with a diagnosis instead of training on NaN.
 public class ResumeAndDivergenceTests
 {
-    // Six short epochs: a signal that a loaded machine delivers seconds late still lands mid-run.
-    private static readonly string[] RunEpochs =
-        ["train", "--train-limit", "20000", "--test-limit", "300", "--epochs", "6", "--hidden", "200", "--binarize", "dynamic", "--threads", "2"];
+    private static readonly string[] Run3Epochs =
+        ["train", "--train-limit", "30000", "--test-limit", "300", "--epochs", "3", "--hidden", "200", "--binarize", "dynamic", "--threads", "2"];
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int signal);
 
     private static Process StartChild(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // Through env --default-signal: a test run started in the background by a non-interactive shell ignores SIGINT,
+        // and a child inherits that; the child here must see Ctrl-C as a terminal user's process does.
+        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vae.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         return Process.Start(info)!;
@@ -52,7 +55,7 @@ public class ResumeAndDivergenceTests
     private static string Uninterrupted()
     {
         string run = Path.Combine(CliRunner.TempDir(), "straight");
-        var (code, _, err) = CliRunner.Run([.. RunEpochs, "--out", run]);
+        var (code, _, err) = CliRunner.Run([.. Run3Epochs, "--out", run]);
         Assert.True(code == 0, err);
         return run;
     }
@@ -63,9 +66,9 @@ public class ResumeAndDivergenceTests
         _ = Data.DatasetCatalog.Load("mnist");   // the child reads the cache; fill it here first
         string straight = Uninterrupted();
         string run = Path.Combine(CliRunner.TempDir(), "killed");
-        using var child = StartChild([.. RunEpochs, "--checkpoint-minutes", "0.001", "--out", run]);
+        using var child = StartChild([.. Run3Epochs, "--checkpoint-minutes", "0.001", "--out", run]);
         WaitForMidEpochCheckpoint(run, child);
-        var busy = CliRunner.Run([.. RunEpochs, "--out", run, "--overwrite"]);   // a second writer while the child trains
+        var busy = CliRunner.Run([.. Run3Epochs, "--out", run, "--overwrite"]);   // a second writer while the child trains
         Assert.Equal(2, busy.Code);
         Assert.Contains("in use", busy.Err);
         child.Kill();
@@ -84,7 +87,7 @@ public class ResumeAndDivergenceTests
     {
         _ = Data.DatasetCatalog.Load("mnist");
         string run = Path.Combine(CliRunner.TempDir(), "interrupted");
-        using var child = StartChild([.. RunEpochs, "--checkpoint-minutes", "0.001", "--out", run]);
+        using var child = StartChild([.. Run3Epochs, "--checkpoint-minutes", "0.001", "--out", run]);
         WaitForMidEpochCheckpoint(run, child);
         Assert.Equal(0, kill(child.Id, 2));   // SIGINT
         Assert.True(child.WaitForExit(60_000), "the child did not stop after SIGINT");
