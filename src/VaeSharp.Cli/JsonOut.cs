@@ -17,6 +17,14 @@ internal static class JsonOut
         Converters = { new FiniteOrNull(), new FiniteOrNullSingle() },
     };
 
+    /// <summary>Writes a JSON report to <paramref name="path"/> (atomically: complete or not at all); nothing when null.</summary>
+    public static void WriteFile(string? path, string report)
+    {
+        if (path is null) return;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(report);
+        Engine.IO.AtomicFile.Write(path, s => s.Write(bytes));
+    }
+
     public static Dictionary<string, object?> Epoch(EpochReport r)
     {
         var fields = new Dictionary<string, object?> { ["epoch"] = r.Epoch, ["loss"] = r.Loss };

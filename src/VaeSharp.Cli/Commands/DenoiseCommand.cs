@@ -80,11 +80,7 @@ internal static class DenoiseCommand
             }
             var doc = new Dictionary<string, object?> { ["data"] = dataName, ["examples"] = set.Count, ["noise"] = spec.Text, ["seed"] = p.GetValue(seed), ["results"] = results, ["files"] = files };
             string report = JsonSerializer.Serialize(doc, JsonOut.Options);
-            if (p.GetValue(output) is string outFile)
-            {
-                var bytes = System.Text.Encoding.UTF8.GetBytes(report);
-                Engine.IO.AtomicFile.Write(outFile, st => st.Write(bytes));
-            }
+            JsonOut.WriteFile(p.GetValue(output), report);
             if (p.GetValue(json))
             {
                 console.Line(report);

@@ -230,11 +230,7 @@ internal static class DetectCommand
                 ["flagged"] = threshold is null ? null : threshold.Flags(primary[i]),
             }).ToArray();
             string report = JsonSerializer.Serialize(fields, JsonOut.Options);
-            if (p.GetValue(output) is string outFile)
-            {
-                var bytes = Encoding.UTF8.GetBytes(report);
-                Engine.IO.AtomicFile.Write(outFile, st => st.Write(bytes));
-            }
+            JsonOut.WriteFile(p.GetValue(output), report);
             if (p.GetValue(json))
             {
                 console.Line(report);
@@ -291,11 +287,7 @@ internal static class DetectCommand
             ["mean"] = kinds.ToDictionary(OneClassProtocol.Name, result.Mean), ["pca_mean"] = result.PcaMean,
         };
         string report = JsonSerializer.Serialize(doc, JsonOut.Options);
-        if (outFile is not null)
-        {
-            var bytes = Encoding.UTF8.GetBytes(report);
-            Engine.IO.AtomicFile.Write(outFile, st => st.Write(bytes));
-        }
+        JsonOut.WriteFile(outFile, report);
         if (json)
         {
             console.Line(report);

@@ -97,11 +97,7 @@ internal static class EvalCommand
                 fields["plot"] = plotFile;
             }
             string report = JsonSerializer.Serialize(fields, JsonOut.Options);
-            if (p.GetValue(output) is string file)
-            {
-                var bytes = System.Text.Encoding.UTF8.GetBytes(report);
-                Engine.IO.AtomicFile.Write(file, s => s.Write(bytes));
-            }
+            JsonOut.WriteFile(p.GetValue(output), report);
             if (p.GetValue(json))
             {
                 console.Line(report);

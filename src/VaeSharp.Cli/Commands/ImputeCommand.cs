@@ -159,11 +159,7 @@ internal static class ImputeCommand
                 ["seed"] = seedValue, ["results"] = results, ["files"] = files,
             };
             string report = JsonSerializer.Serialize(doc, JsonOut.Options);
-            if (p.GetValue(output) is string outFile)
-            {
-                var bytes = System.Text.Encoding.UTF8.GetBytes(report);
-                Engine.IO.AtomicFile.Write(outFile, st => st.Write(bytes));
-            }
+            JsonOut.WriteFile(p.GetValue(output), report);
             if (p.GetValue(json))
             {
                 console.Line(report);

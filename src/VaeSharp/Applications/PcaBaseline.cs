@@ -52,24 +52,8 @@ public sealed class PcaBaseline
         return [.. scored.GetColumn<float>("Score").Select(s => (double)s)];
     }
 
-    private static IDataView ToDataView(MLContext ml, IDataset data, int dim)
-    {
-        var schema = SchemaDefinition.Create(typeof(Row));
-        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, dim);
-        return ml.Data.LoadFromEnumerable(Rows(data, dim), schema);
-    }
-
-    private static IEnumerable<Row> Rows(IDataset data, int dim)
-    {
-        var index = new int[1];
-        for (int i = 0; i < data.Count; i++)
-        {
-            index[0] = i;
-            var features = new float[dim];
-            data.CopyExamples(index, features);
-            yield return new Row { Features = features };
-        }
-    }
+    private static IDataView ToDataView(MLContext ml, IDataset data, int dim) =>
+        MlNetData.Load(ml, MlNetData.Features(data, dim).Select(f => new Row { Features = f }), dim);
 
     private sealed class Row
     {
