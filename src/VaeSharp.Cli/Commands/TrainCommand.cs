@@ -132,7 +132,7 @@ internal static class TrainCommand
         return cmd;
     }
 
-    private static (ByteImageDataset Train, ByteImageDataset Test) LoadData(string name, string? dataDir, int? trainLimit, int? testLimit)
+    private static (IDataset Train, IDataset Test) LoadData(string name, string? dataDir, int? trainLimit, int? testLimit)
     {
         var (train, test) = DatasetCatalog.Load(name, dataDir);
         return (trainLimit is int tl ? train.Take(tl) : train, testLimit is int te ? test.Take(te) : test);

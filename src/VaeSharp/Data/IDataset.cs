@@ -27,4 +27,9 @@ public interface IDataset
     /// <summary>The name of each class by label (Fashion-MNIST: "T-shirt/top", "Trouser", ...), for legends and reports;
     /// null when the classes have no names but their numbers. A data set that has none need not implement it.</summary>
     IReadOnlyList<string>? ClassNames => null;
+
+    /// <summary>The ground-truth factors of variation of the examples (dSprites: shape, scale, orientation, position),
+    /// for the disentanglement metrics and factor columns beside embeddings; null when they are not known. A data set
+    /// that has none need not implement it.</summary>
+    DatasetFactors? Factors => null;
 }

@@ -91,7 +91,7 @@ public class ConditionalAndConvTests
     }
 
     // Multinomial logistic regression on pixels: Linear(784, 10) + log-softmax, Adam, 3 epochs.
-    private static Engine.Nn.Linear TrainDigitClassifier(ByteImageDataset train)
+    private static Engine.Nn.Linear TrainDigitClassifier(IDataset train)
     {
         var layer = new Engine.Nn.Linear(784, 10, new RandomGenerator(1));
         var adam = new Engine.Optim.Adam(layer.Parameters(), 1e-2f);
