@@ -27,7 +27,7 @@ public enum RngStream : ulong
     ImportanceSampling = 7,
     /// <summary>Synthetic inputs of the step benchmark.</summary>
     BenchmarkData = 9,
-    /// <summary>FactorVAE's discriminator: its initial weights and the permutation of z across the batch.</summary>
+    /// <summary>FactorVAE's discriminator: its initial weights (seeded by the model's seed).</summary>
     Discriminator = 18,
     /// <summary>The disentanglement metrics' draws (the pool of codes, then forked per metric).</summary>
     DisentanglementMetrics = 19,

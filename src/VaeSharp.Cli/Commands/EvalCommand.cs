@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using VaeSharp.Data;
 using VaeSharp.Evaluation;
+using VaeSharp.Evaluation.Disentanglement;
 using VaeSharp.Imaging;
 using VaeSharp.Serialization;
 
@@ -24,7 +25,14 @@ internal static class EvalCommand
         var k = new Option<int>("--k") { Description = "Importance samples per example for --nll.", DefaultValueFactory = _ => 5000 };
         var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file." };
         var plot = new Option<string?>("--plot") { Description = "Also draw the KL per latent dimension as a bar chart (PNG) to this file." };
-        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL.") { runArg, dataDir, limit, seed, threads, json, nll, k, output, plot };
+        var disentanglement = new Option<bool>("--disentanglement") { Description = "Also compute the disentanglement metrics (beta_vae, factor_vae, mig, dci_*, sap, modularity, explicitness) on a data set with ground-truth factors (dsprites, dsprites-small), with disentanglement_lib's settings; --seed seeds their draws." };
+        var pool = new Option<int>("--pool") { Description = "--disentanglement: encode this many training examples (uniformly drawn; all when fewer) and draw the metrics' samples from them.", DefaultValueFactory = _ => 50_000 };
+        var metricTrain = new Option<int>("--metric-train") { Description = "--disentanglement: training points of each metric (disentanglement_lib: 10000).", DefaultValueFactory = _ => 10_000 };
+        var metricEval = new Option<int>("--metric-eval") { Description = "--disentanglement: evaluation points of each metric (disentanglement_lib: 5000).", DefaultValueFactory = _ => 5_000 };
+        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL and the disentanglement metrics.")
+        {
+            runArg, dataDir, limit, seed, threads, json, nll, k, output, plot, disentanglement, pool, metricTrain, metricEval,
+        };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -33,8 +41,14 @@ internal static class EvalCommand
             // Every output is checked before the evaluation (minutes with --nll) starts.
             if (p.GetValue(output) is string outFile) ImageOutput.EnsureFolder(outFile);
             if (p.GetValue(plot) is string plotOut) ImageOutput.EnsureFolder(plotOut);
+            CommonOptions.Positive(p.GetValue(pool), "--pool");
+            var settings = new DisentanglementSettings { Seed = p.GetValue(seed), TrainPoints = p.GetValue(metricTrain), EvalPoints = p.GetValue(metricEval) };
+            try { settings.Validate(); }
+            catch (ArgumentException e) { throw new UsageException("--metric-train/--metric-eval: " + e.Message); }
             var (config, model) = RunFolder.Load(runPath);
-            var (_, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+            var (train, test) = DatasetCatalog.Load(config.Data, p.GetValue(dataDir));
+            if (p.GetValue(disentanglement) && train.Factors is null)
+                throw new UsageException($"--disentanglement: the run's data set {config.Data} has no ground-truth factors; the metrics need a data set with them (dsprites, dsprites-small).");
             if (p.GetValue(limit) is int l) test = test.Take(l);
             CommonOptions.Positive(p.GetValue(k), "--k");
             var t = LossEvaluation.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
@@ -49,6 +63,16 @@ internal static class EvalCommand
             fields["latent_dim"] = latent.Activity.Length;
             fields["activity"] = latent.Activity;
             fields["kl_per_dimension"] = latent.KlPerDimension;
+            IReadOnlyList<MetricScore>? metrics = null;
+            if (p.GetValue(disentanglement))
+            {
+                var codes = FactorCodes.Encode(model, train, p.GetValue(pool), RngStreams.Create(p.GetValue(seed), RngStream.DisentanglementMetrics).Fork(100));
+                metrics = DisentanglementMetrics.All(codes, settings);
+                fields["disentanglement"] = metrics.ToDictionary(m => m.Key, m => m.Value);
+                fields["disentanglement_pool"] = codes.Count;
+                fields["disentanglement_details"] = metrics.ToDictionary(m => m.Key, m => m.Details);
+                fields["disentanglement_estimators"] = metrics.ToDictionary(m => m.Key, m => m.Estimator);
+            }
             string? plotFile = p.GetValue(plot);
             if (plotFile is not null)
             {
@@ -75,6 +99,12 @@ internal static class EvalCommand
             console.Line($"Active units (Cov_x E[z_u] > {latent.Threshold}): {latent.ActiveUnits} of {latent.Activity.Length}");
             console.Line("KL per dimension: " + string.Join(" ", latent.KlPerDimension.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))));
             if (plotFile is not null) console.Line($"Wrote the KL per dimension chart to {plotFile}");
+            if (metrics is not null)
+            {
+                console.Line($"Disentanglement (posterior means of {fields["disentanglement_pool"]} {config.Data} training examples, seed {settings.Seed}):");
+                foreach (var m in metrics)
+                    console.Line(string.Create(CultureInfo.InvariantCulture, $"  {m.Key,-20} {m.Value,7:F4}   {m.Estimator}"));
+            }
             return VaeCli.Ok;
         }));
         return cmd;

@@ -62,5 +62,7 @@ public sealed record TrainingOptions
         if (MaxRollbacks is < 0 or > 30) throw new ArgumentException($"max_rollbacks {MaxRollbacks}: expected 0 to 30 (each halves the learning rate).");
         if (Objective is null) throw new ArgumentException("objective: missing.");
         Objective.Validate();
+        if (Objective.Objective == ObjectiveKind.FactorVae && OnNonFinite == NonFinitePolicy.Rollback)
+            throw new ArgumentException("on_non_finite rollback: a rollback restores the model but not FactorVAE's discriminator, which no checkpoint holds; use stop or skip-batch.");
     }
 }
