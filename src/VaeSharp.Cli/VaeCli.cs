@@ -21,6 +21,7 @@ internal static class VaeCli
         root.Subcommands.Add(EvalCommand.Create(console));
         root.Subcommands.Add(LatentGridCommand.Create(console));
         root.Subcommands.Add(EmbedCommand.Create(console));
+        root.Subcommands.Add(TraverseCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));
         root.Subcommands.Add(BenchCommand.Create(console));

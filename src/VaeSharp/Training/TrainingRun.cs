@@ -148,7 +148,7 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>"Training a VAE on mnist: 60000 train / 10000 test examples, 652,824 parameters, latent 20, 10 epochs, batch 128, 2 threads → runs/mnist-vae".</summary>
     public string Header => string.Create(CultureInfo.InvariantCulture,
-        $"{(Trainer.Step > 0 ? $"Resuming after {Trainer.Step} steps (in epoch {Trainer.EpochsCompleted + 1}): t" : "T")}raining a {Model.Description} on {Config.Data}: " +
+        $"{(Trainer.Step > 0 ? $"Resuming after {Trainer.Step} steps (in epoch {Trainer.EpochsCompleted + 1}): t" : "T")}raining a {Model.Description}{(Config.Training.Objective.IsDisentangling ? $" with the {Serialization.ConfigJson.Name(Config.Training.Objective.Objective)} objective" : "")} on {Config.Data}: " +
         $"{Train.Count} train / {Test.Count} test examples, {Model.ParameterCount():N0} parameters, " +
         $"latent {Model.LatentDim}, {Config.Training.Epochs} epochs, batch {Config.Training.BatchSize}, {Engine.EngineSettings.Threads} threads → {Folder.Path}");
 
