@@ -80,7 +80,7 @@ public sealed class TrainingRun : IDisposable
         string checkpoint = Checkpoint.Find(path) ?? throw new FileFormatException(Path.Combine(path, Checkpoint.FolderName),
             "no checkpoint to resume from (the run was written before checkpoints, or never finished a step)");
         if (config.Training.Objective.Objective == Objectives.ObjectiveKind.FactorVae)
-            throw new InvalidOperationException($"{path}: a factor-vae run cannot be resumed: its discriminator (and its optimiser) is not in the checkpoint, so the run would not continue as it was. Start a new run.");
+            throw new ArgumentException($"{path}: a factor-vae run cannot be resumed: its discriminator (and its optimiser) is not in the checkpoint, so the run would not continue as it was. Start a new run.");
         options ??= new RunOptions();
         var model = Prepare(config, options, train, test);
         var folder = RunFolder.Create(path);
