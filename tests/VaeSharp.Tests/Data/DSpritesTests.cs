@@ -119,6 +119,9 @@ public sealed class DSpritesTests : IDisposable
         string root = _temp.Combine("cache");
         string file = DSprites.EnsureCached(DSprites.Small, root);
         Assert.Equal(DSprites.CacheFile(root, DSprites.Small), file);
+        // pinned: the file `vae data fetch dsprites-small` wrote when docs/disentanglement.md was made
+        Assert.Equal("bed2988f85a8448b51d82826436a443737b69514932c19a3f1eeee654d85dc22",
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file))));
         var read = DSprites.Read(file, DSprites.Small);
         var data = SmallSet;
         foreach (int e in new[] { 0, 777, data.Count - 1 })
