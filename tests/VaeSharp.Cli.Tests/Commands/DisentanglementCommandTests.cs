@@ -103,6 +103,23 @@ public class DisentanglementCommandTests
     }
 
     [Fact]
+    public void DSpritesConvPreset_TrainsWithCapacityControl()
+    {
+        // disentanglement_lib's architecture on 64×64 dSprites, with β-VAE's capacity control (Burgess et al. 2018)
+        string run = Path.Combine(CliRunner.TempDir(), "conv");
+        var (code, output, err) = CliRunner.Run("train", "--data", "dsprites-small", "--preset", "dsprites-conv", "--capacity-gamma", "100",
+            "--capacity-max", "25", "--epochs", "1", "--train-limit", "128", "--test-limit", "32", "--out", run, "--json");
+        Assert.True(code == 0, err);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Contains("100·|KL Loss − C(t)|", doc.RootElement.GetProperty("objective").GetString());
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        var network = config.RootElement.GetProperty("model").GetProperty("network");
+        Assert.Equal([32, 32, 64, 64], network.GetProperty("channels").EnumerateArray().Select(c => c.GetInt32()));
+        Assert.Equal(4, network.GetProperty("kernel_size").GetInt32());
+        Assert.Equal(10, config.RootElement.GetProperty("model").GetProperty("latent_dim").GetInt32());
+    }
+
+    [Fact]
     public void FactorVaeRun_TrainsButRefusesToResume()
     {
         string run = Path.Combine(CliRunner.TempDir(), "factor");
