@@ -154,6 +154,33 @@ public sealed class DSpritesTests : IDisposable
         Assert.Contains("factor count is 6, expected 5", Assert.Throws<DataFormatException>(() => DSprites.Read(file, DSprites.Small)).Message);
     }
 
+    // A data set of another type: Take gives a view that keeps labels, class names and factors.
+    private sealed class Listed : IDataset
+    {
+        public string Name => "listed";
+        public int Count => 4;
+        public int[] ExampleShape => [1];
+        public int ClassCount => 2;
+        public IReadOnlyList<string>? ClassNames => ["a", "b"];
+        public DatasetFactors? Factors { get; } = new([new GroundTruthFactor("f", [0.0, 10.0, 20.0])], [2, 1, 0, 2], 4);
+        public void CopyExamples(ReadOnlySpan<int> indices, Span<float> destination) { for (int i = 0; i < indices.Length; i++) destination[i] = indices[i]; }
+        public int Label(int index) => index % 2;
+    }
+
+    [Fact]
+    public void Take_OfAnyDataSet_KeepsLabelsNamesAndFactors()
+    {
+        var view = new Listed().Take(3);
+        Assert.Equal(3, view.Count);
+        Assert.Equal([0, 1, 0], Enumerable.Range(0, 3).Select(view.Label));
+        Assert.Equal(["a", "b"], view.ClassNames!);
+        Assert.Equal([20.0, 10.0, 0.0], Enumerable.Range(0, 3).Select(i => view.Factors!.Value(i, 0)));
+        var x = new float[2];
+        view.CopyExamples([2, 1], x);
+        Assert.Equal([2f, 1f], x);
+        Assert.Throws<ArgumentException>(() => new DatasetFactors([new GroundTruthFactor("f", [0.0])], [1], 1));   // class out of range
+    }
+
     [Fact]
     public void ExamplePicture_CanBeWritten()
     {
