@@ -24,6 +24,7 @@ internal static class VaeCli
         root.Subcommands.Add(InterpolateCommand.Create(console));
         root.Subcommands.Add(AttributeCommand.Create(console));
         root.Subcommands.Add(TransferCommand.Create(console));
+        root.Subcommands.Add(TraverseCommand.Create(console));
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(ExploreCommand.Create(console));
         root.Subcommands.Add(DataCommand.Create(console));

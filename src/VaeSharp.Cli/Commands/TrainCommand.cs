@@ -22,7 +22,7 @@ internal static class TrainCommand
         var d = BuiltIn;
         var data = new Option<string>("--data")
         {
-            Description = $"Data: a set's name ({string.Join(", ", DatasetCatalog.Names)}, or one made by 'vae data import'), a CSV/TSV table, or an image folder.",
+            Description = $"Data: a set's name ({string.Join(", ", DatasetCatalog.Names)}: dsprites and dsprites-small are generated, with ground-truth factors; or one made by 'vae data import'), a CSV/TSV table, or an image folder.",
             DefaultValueFactory = _ => "mnist",
         };
         var dataOptions = new DataOptionSet();
@@ -53,7 +53,14 @@ internal static class TrainCommand
         var preset = CommonOptions.Choice("--preset",
             "A published configuration; options given explicitly override it: " + string.Join("; ", TrainingPreset.All.Select(p => $"{p.Name} ({p.Description})")) + ".",
             [.. TrainingPreset.All.Select(p => p.Name)]);
-        var objective = CommonOptions.Choice<ObjectiveKind>("--objective", "elbo, or iwae (importance-weighted bound, Burda et al. 2016). Default elbo.");
+        var objective = CommonOptions.Choice<ObjectiveKind>("--objective", "elbo, iwae (importance-weighted bound, Burda et al. 2016), or a disentangling objective: beta-tcvae (Chen et al. 2018; --beta weighs the total correlation), factor-vae (Kim & Mnih 2018), dip-vae-1 or dip-vae-2 (Kumar et al. 2018). Default elbo.");
+        var tcAlpha = new Option<float>("--tc-alpha") { Description = "beta-tcvae: weight α of the index-code mutual information. Default 1." };
+        var tcGamma = new Option<float>("--tc-gamma") { Description = "beta-tcvae: weight γ of the dimension-wise KL. Default 1." };
+        var tcEstimator = CommonOptions.Choice<TcEstimator>("--tc-estimator", "beta-tcvae: mss (minibatch-stratified, default) or mws (minibatch-weighted) estimate of q(z).");
+        var factorGamma = new Option<float>("--factor-gamma") { Description = "factor-vae: weight γ of the discriminator's total-correlation estimate. Default 10." };
+        var discLr = new Option<float>("--disc-lr") { Description = "factor-vae: the discriminator's Adam learning rate (β₁ 0.5, β₂ 0.9). Default 1e-4." };
+        var dipOd = new Option<float>("--dip-lambda-od") { Description = "dip-vae-1/2: weight λ_od of the off-diagonal covariance penalty. Default 10." };
+        var dipD = new Option<float>("--dip-lambda-d") { Description = "dip-vae-1/2: weight λ_d of the diagonal penalty. Default 10·λ_od (dip-vae-1), λ_od (dip-vae-2), as disentanglement_lib." };
         var iwaeK = new Option<int>("--iwae-k") { Description = $"Importance samples k of the IWAE bound. Default {d.IwaeSamples}." };
         var klSchedule = CommonOptions.Choice<KlScheduleKind>("--kl-schedule", "KL weight schedule: constant, linear (warm-up) or cyclical (Fu et al. 2019). Default constant.");
         var klWarmup = new Option<int>("--kl-warmup-steps") { Description = "Linear warm-up length in steps (default: one epoch)." };
@@ -79,7 +86,7 @@ internal static class TrainCommand
             data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
             capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
-            normalClasses, trainNoise,
+            normalClasses, trainNoise, tcAlpha, tcGamma, tcEstimator, factorGamma, discLr, dipOd, dipD,
         };
         dataOptions.AddTo(cmd);
         cmd.SetAction(p => VaeCli.Guard(console, () =>
@@ -134,6 +141,8 @@ internal static class TrainCommand
                 CapacityMax = Given(capMax), CapacitySteps = Given(capSteps), FreeBits = Given(freeBits), MaxMinutes = p.GetValue(maxMinutes),
                 ClipGradNorm = p.GetValue(clipGrad), OnNonFinite = Typed<NonFinitePolicy>(onNonFinite), MaxRollbacks = Given(maxRollbacks),
                 TrainNoise = p.GetValue(trainNoise),
+                TcAlpha = Given(tcAlpha), TcGamma = Given(tcGamma), TcEstimator = Typed<TcEstimator>(tcEstimator), FactorGamma = Given(factorGamma),
+                DiscriminatorLearningRate = Given(discLr), DipLambdaOffDiagonal = Given(dipOd), DipLambdaDiagonal = Given(dipD),
             };
 
             int[]? classes = p.GetValue(normalClasses) is string nc ? CommonOptions.ParseClasses(nc, "--normal-classes") : null;

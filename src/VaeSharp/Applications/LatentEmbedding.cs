@@ -12,7 +12,8 @@ namespace VaeSharp.Applications;
 // sampling, so deterministic), with the examples' labels — the data behind the Keras VAE example's
 // plot_label_clusters. Encoding runs in batches without gradients, in eval mode, each batch in its own
 // TensorScope. Outputs: a scatter plot of two chosen latent dimensions coloured by label (Charts), and a CSV
-// file "index,label,z0,…,z{L−1}" (label empty for unlabelled data; floats round-trip).
+// file "index,label,z0,…,z{L−1}" (label empty for unlabelled data; floats round-trip), followed by the value of each
+// ground-truth factor where the data set has them (dSprites: shape, scale, orientation, pos_x, pos_y).
 
 /// <summary>The posterior means of a data set's examples, with their labels; plots and CSV export.</summary>
 public sealed class LatentEmbedding
@@ -36,6 +37,9 @@ public sealed class LatentEmbedding
 
     /// <summary>The data set's class names by label (<see cref="IDataset.ClassNames"/>), or null.</summary>
     public IReadOnlyList<string>? ClassNames { get; }
+
+    /// <summary>The examples' ground-truth factors (<see cref="IDataset.Factors"/>), or null.</summary>
+    public DatasetFactors? Factors { get; private init; }
 
     /// <summary>Number of examples.</summary>
     public int Count => Means.GetLength(0);
@@ -66,7 +70,10 @@ public sealed class LatentEmbedding
             if (labels is not null)
                 for (int i = 0; i < batch.Count; i++) labels[start + i] = data.Label(start + i);
         }, batchSize, count);
-        return new LatentEmbedding(means, labels, data.ClassCount, labels is null ? null : data.ClassNames);
+        return new LatentEmbedding(means, labels, data.ClassCount, labels is null ? null : data.ClassNames)
+        {
+            Factors = data.Factors?.Select([.. Enumerable.Range(0, count)]),
+        };
     }
 
     /// <summary>Dimension <paramref name="dim"/> of every example's mean, in example order.</summary>
@@ -93,19 +100,23 @@ public sealed class LatentEmbedding
         return Charts.LatentScatter(Column(xDim), Column(yDim), Labels ?? [], ClassNames, title, $"z[{xDim}]", $"z[{yDim}]", width, height);
     }
 
-    /// <summary>Writes "index,label,z0,…,z{L−1}", one row per example (label empty without labels), atomically.</summary>
+    /// <summary>Writes "index,label,z0,…,z{L−1}" and then one column per ground-truth factor (its value), one row per
+    /// example (label empty without labels), atomically.</summary>
     /// <param name="path">The CSV file to create or replace; its folder must exist.</param>
     public void WriteCsv(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var text = new StringBuilder("index,label");
         for (int u = 0; u < LatentDim; u++) text.Append(CultureInfo.InvariantCulture, $",z{u}");
+        if (Factors is not null) foreach (var f in Factors.Factors) text.Append(',').Append(f.Name);
         text.Append('\n');
         for (int i = 0; i < Count; i++)
         {
             text.Append(i.ToString(CultureInfo.InvariantCulture)).Append(',');
             if (Labels is not null) text.Append(Labels[i].ToString(CultureInfo.InvariantCulture));
             for (int u = 0; u < LatentDim; u++) text.Append(',').Append(Means[i, u].ToString("R", CultureInfo.InvariantCulture));
+            if (Factors is not null)
+                for (int f = 0; f < Factors.FactorCount; f++) text.Append(',').Append(Factors.Value(i, f).ToString("R", CultureInfo.InvariantCulture));
             text.Append('\n');
         }
         byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());

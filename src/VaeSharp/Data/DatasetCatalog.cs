@@ -17,7 +17,7 @@ namespace VaeSharp.Data;
 public static class DatasetCatalog
 {
     /// <summary>The names <see cref="Load(string, string?, string?, DataOptions?)"/> accepts besides paths and imported sets.</summary>
-    public static IReadOnlyList<string> Names => DataCache.DatasetNames;
+    public static IReadOnlyList<string> Names { get; } = [.. DataCache.DatasetNames, .. DSprites.Names];
 
     /// <summary>MNIST's classes: the digits "0" to "9".</summary>
     public static IReadOnlyList<string> MnistClasses { get; } = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -57,6 +57,12 @@ public static class DatasetCatalog
             var mnist = new DataCache(cacheRoot).EnsureDataset(lower, dataDir);
             var classNames = mnist.Name == DataCache.FashionMnist ? FashionMnistClasses : MnistClasses;
             return (mnist.Train.ToDataset(mnist.Name, classNames), mnist.Test.ToDataset(mnist.Name, classNames));
+        }
+        if (DSprites.IsName(lower))
+        {
+            // Generated into the cache on first use, with their ground-truth factors (IDataset.Factors).
+            if (options is not null && !options.IsDefault) throw new ArgumentException($"{lower} is a generated grid of 64×64 binary images with its own split; it takes no data options.");
+            return DSprites.Load(lower, cacheRoot);
         }
         if (SklearnData.Names.Contains(lower))
         {

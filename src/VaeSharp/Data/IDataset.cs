@@ -48,4 +48,9 @@ public interface IDataset
     /// <summary>What was left out while reading the set with <see cref="DataOptions.SkipBad"/> (one line per file or row,
     /// naming it and why); empty when nothing was. A data set that skips nothing need not implement it.</summary>
     IReadOnlyList<string> Skipped => [];
+
+    /// <summary>The ground-truth factors of variation of the examples (dSprites: shape, scale, orientation, position),
+    /// for the disentanglement metrics and factor columns beside embeddings; null when they are not known. A data set
+    /// that has none need not implement it.</summary>
+    DatasetFactors? Factors => null;
 }

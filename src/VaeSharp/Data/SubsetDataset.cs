@@ -9,6 +9,7 @@ public sealed class SubsetDataset : IDataset
 {
     private readonly IDataset _source;
     private readonly int[] _indices;
+    private DatasetFactors? _factors;
 
     /// <summary>The examples of <paramref name="source"/> at <paramref name="indices"/>, in that order.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside the source.</exception>
@@ -80,6 +81,9 @@ public sealed class SubsetDataset : IDataset
 
     /// <inheritdoc />
     public Tables.TableSchema? Table => _source.Table;
+
+    /// <inheritdoc />
+    public DatasetFactors? Factors => _factors ??= _source.Factors?.Select(_indices);
 
     /// <inheritdoc />
     public IReadOnlyList<string> Skipped => _source.Skipped;

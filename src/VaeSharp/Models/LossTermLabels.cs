@@ -18,6 +18,10 @@ public static class LossTermLabels
     {
         Reconstruction => "Reconstruction Loss",
         NegativeElbo => "−ELBO",
+        "mi" => "MI",
+        "dwkl" => "Dimension-wise KL",
+        "disc_accuracy" => "Disc Accuracy",
+        "disc_loss" => "Disc Loss",
         _ => string.Join(' ', name.Split('_').Select(w => w == "kl" || w == "tc" ? w.ToUpperInvariant() : char.ToUpperInvariant(w[0]) + w[1..])) + " Loss",
     };
 

@@ -11,14 +11,19 @@ namespace VaeSharp.Objectives;
 /// </summary>
 public abstract class TrainingObjective
 {
-    /// <summary>Creates the objective of <paramref name="options"/>; <paramref name="totalSteps"/> is the run's length (for the cyclical schedule).</summary>
-    public static TrainingObjective Create(ObjectiveOptions options, long totalSteps)
+    /// <summary>Creates the objective of <paramref name="options"/>; <paramref name="totalSteps"/> is the run's length (for the cyclical schedule),
+    /// <paramref name="datasetSize"/> the number of training examples (for β-TCVAE's estimators of q(z)), <paramref name="model"/> the
+    /// model it will train (FactorVAE builds its discriminator for it here, outside any tensor scope).</summary>
+    public static TrainingObjective Create(ObjectiveOptions options, long totalSteps, long datasetSize = 0, LatentVariableModel? model = null)
     {
         options.Validate();
+        if (options.Objective == ObjectiveKind.BetaTcvae && datasetSize < 2)
+            throw new ArgumentException("objective beta-tcvae: the training set's size is needed (at least 2 examples).");
         return options.Objective switch
         {
             ObjectiveKind.Elbo => new FamilyLoss(options, totalSteps),
             ObjectiveKind.Iwae => new ImportanceWeighted(options.IwaeSamples),
+            ObjectiveKind.BetaTcvae or ObjectiveKind.FactorVae or ObjectiveKind.DipVae1 or ObjectiveKind.DipVae2 => new DisentanglingObjective(options, datasetSize, model),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Objective, "Unknown objective."),
         };
     }

@@ -80,7 +80,7 @@ public sealed class Trainer
 
     /// <summary>The objective (made on the first epoch, when the run's length in steps is known).</summary>
     public TrainingObjective Objective(int trainCount) =>
-        _objective ??= TrainingObjective.Create(Options.Objective, (long)StepsPerEpoch(trainCount) * Math.Max(1, Options.Epochs));
+        _objective ??= TrainingObjective.Create(Options.Objective, (long)StepsPerEpoch(trainCount) * Math.Max(1, Options.Epochs), trainCount, _model);
 
     /// <summary>Steps in an epoch over <paramref name="trainCount"/> examples.</summary>
     public int StepsPerEpoch(int trainCount) => (trainCount + Options.BatchSize - 1) / Options.BatchSize;

@@ -70,5 +70,7 @@ public sealed record TrainingOptions
             catch (ArgumentException e) { throw new ArgumentException($"train_{e.Message}", e); }
         if (Objective is null) throw new ArgumentException("objective: missing.");
         Objective.Validate();
+        if (Objective.Objective == ObjectiveKind.FactorVae && OnNonFinite == NonFinitePolicy.Rollback)
+            throw new ArgumentException("on_non_finite rollback: a rollback restores the model but not FactorVAE's discriminator, which no checkpoint holds; use stop or skip-batch.");
     }
 }

@@ -82,6 +82,20 @@ public sealed record TrainingRequest
     public float? ClipGradNorm { get; init; }
     /// <summary>Corrupt the training inputs with this noise (the denoising VAE): gaussian:σ, salt-pepper:p or mask:p.</summary>
     public string? TrainNoise { get; init; }
+    /// <summary>β-TCVAE's α (index-code MI weight).</summary>
+    public float? TcAlpha { get; init; }
+    /// <summary>β-TCVAE's γ (dimension-wise KL weight).</summary>
+    public float? TcGamma { get; init; }
+    /// <summary>β-TCVAE's estimator of q(z).</summary>
+    public TcEstimator? TcEstimator { get; init; }
+    /// <summary>FactorVAE's γ.</summary>
+    public float? FactorGamma { get; init; }
+    /// <summary>FactorVAE's discriminator learning rate.</summary>
+    public float? DiscriminatorLearningRate { get; init; }
+    /// <summary>DIP-VAE's λ_od.</summary>
+    public float? DipLambdaOffDiagonal { get; init; }
+    /// <summary>DIP-VAE's λ_d (default 10·λ_od for DIP-VAE-I, λ_od for DIP-VAE-II).</summary>
+    public float? DipLambdaDiagonal { get; init; }
     /// <summary>After training, write the latent grid and the test set's scatter plot (as the Keras example does).</summary>
     public bool? LatentPictures { get; init; }
 
@@ -98,6 +112,9 @@ public sealed record TrainingRequest
         IwaeSamples = IwaeSamples ?? defaults.IwaeSamples, KlSchedule = KlSchedule ?? defaults.KlSchedule, KlWarmupSteps = KlWarmupSteps ?? defaults.KlWarmupSteps,
         KlCycles = KlCycles ?? defaults.KlCycles, KlRatio = KlRatio ?? defaults.KlRatio, CapacityGamma = CapacityGamma ?? defaults.CapacityGamma,
         CapacityMax = CapacityMax ?? defaults.CapacityMax, CapacitySteps = CapacitySteps ?? defaults.CapacitySteps, FreeBits = FreeBits ?? defaults.FreeBits,
+        TcAlpha = TcAlpha ?? defaults.TcAlpha, TcGamma = TcGamma ?? defaults.TcGamma, TcEstimator = TcEstimator ?? defaults.TcEstimator,
+        FactorGamma = FactorGamma ?? defaults.FactorGamma, DiscriminatorLearningRate = DiscriminatorLearningRate ?? defaults.DiscriminatorLearningRate,
+        DipLambdaOffDiagonal = DipLambdaOffDiagonal ?? defaults.DipLambdaOffDiagonal, DipLambdaDiagonal = DipLambdaDiagonal ?? defaults.DipLambdaDiagonal,
         MaxMinutes = MaxMinutes ?? defaults.MaxMinutes, LatentPictures = LatentPictures ?? defaults.LatentPictures, ClipGradNorm = ClipGradNorm ?? defaults.ClipGradNorm, OnNonFinite = OnNonFinite ?? defaults.OnNonFinite, MaxRollbacks = MaxRollbacks ?? defaults.MaxRollbacks,
         TrainNoise = TrainNoise ?? defaults.TrainNoise,
     };
@@ -149,6 +166,13 @@ public sealed record TrainingRequest
             KlSchedule = r.KlSchedule!.Value, KlWarmupSteps = r.KlWarmupSteps ?? (train.Count + batchSize - 1) / batchSize,
             KlCycles = r.KlCycles!.Value, KlRatio = r.KlRatio!.Value,
             CapacityGamma = r.CapacityGamma!.Value, CapacityMax = r.CapacityMax!.Value, CapacitySteps = r.CapacitySteps!.Value, FreeBits = r.FreeBits!.Value,
+        };
+        var od = new ObjectiveOptions();
+        objective = objective with
+        {
+            TcAlpha = r.TcAlpha ?? od.TcAlpha, TcGamma = r.TcGamma ?? od.TcGamma, TcEstimator = r.TcEstimator ?? od.TcEstimator, FactorGamma = r.FactorGamma ?? od.FactorGamma,
+            DiscriminatorLearningRate = r.DiscriminatorLearningRate ?? od.DiscriminatorLearningRate,
+            DipLambdaOffDiagonal = r.DipLambdaOffDiagonal ?? od.DipLambdaOffDiagonal, DipLambdaDiagonal = r.DipLambdaDiagonal ?? od.DipLambdaDiagonal,
         };
         var training = new TrainingOptions
         {

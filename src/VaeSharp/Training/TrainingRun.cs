@@ -79,6 +79,8 @@ public sealed class TrainingRun : IDisposable
         var config = RunFolder.ReadConfig(Path.Combine(path, RunFolder.ConfigFile));
         string checkpoint = Checkpoint.Find(path) ?? throw new FileFormatException(Path.Combine(path, Checkpoint.FolderName),
             "no checkpoint to resume from (the run was written before checkpoints, or never finished a step)");
+        if (config.Training.Objective.Objective == Objectives.ObjectiveKind.FactorVae)
+            throw new ArgumentException($"{path}: a factor-vae run cannot be resumed: its discriminator (and its optimiser) is not in the checkpoint, so the run would not continue as it was. Start a new run.");
         options ??= new RunOptions();
         var model = Prepare(config, options, train, test);
         var folder = RunFolder.Create(path);
@@ -146,7 +148,7 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>"Training a VAE on mnist: 60000 train / 10000 test examples, 652,824 parameters, latent 20, 10 epochs, batch 128, 2 threads → runs/mnist-vae".</summary>
     public string Header => string.Create(CultureInfo.InvariantCulture,
-        $"{(Trainer.Step > 0 ? $"Resuming after {Trainer.Step} steps (in epoch {Trainer.EpochsCompleted + 1}): t" : "T")}raining a {Model.Description} on {Config.Data}: " +
+        $"{(Trainer.Step > 0 ? $"Resuming after {Trainer.Step} steps (in epoch {Trainer.EpochsCompleted + 1}): t" : "T")}raining a {Model.Description}{(Config.Training.Objective.IsDisentangling ? $" with the {Serialization.ConfigJson.Name(Config.Training.Objective.Objective)} objective" : "")} on {Config.Data}: " +
         $"{Train.Count} train / {Test.Count} test examples, {Model.ParameterCount():N0} parameters, " +
         $"latent {Model.LatentDim}, {Config.Training.Epochs} epochs, batch {Config.Training.BatchSize}, {Engine.EngineSettings.Threads} threads → {Folder.Path}");
 
