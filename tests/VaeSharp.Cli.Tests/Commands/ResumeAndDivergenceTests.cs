@@ -28,8 +28,9 @@ public class ResumeAndDivergenceTests
         return Process.Start(info)!;
     }
 
-    // Waits until the child's checkpoint is inside epoch 2 (a mid-epoch checkpoint after a completed epoch).
-    private static void WaitForMidEpochCheckpoint(string run, Process child)
+    // Waits until the child's checkpoint is inside epoch 2 (a mid-epoch checkpoint after a completed epoch), or with
+    // epochsCompleted 0, inside epoch 1.
+    private static void WaitForMidEpochCheckpoint(string run, Process child, int epochsCompleted = 1)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(120))
@@ -40,7 +41,7 @@ public class ResumeAndDivergenceTests
             {
                 using var doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(run, "checkpoint", "state.json")));
                 var trainer = doc.RootElement.GetProperty("trainer");
-                if (trainer.GetProperty("epochs_completed").GetInt32() >= 1 && trainer.GetProperty("epoch_step").GetInt32() >= 10) return;
+                if (trainer.GetProperty("epochs_completed").GetInt32() >= epochsCompleted && trainer.GetProperty("epoch_step").GetInt32() >= 10) return;
             }
             catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException) { }
             Thread.Sleep(20);
@@ -67,10 +68,12 @@ public class ResumeAndDivergenceTests
         string straight = Uninterrupted();
         string run = Path.Combine(CliRunner.TempDir(), "killed");
         using var child = StartChild([.. Run3Epochs, "--checkpoint-minutes", "0.001", "--out", run]);
-        WaitForMidEpochCheckpoint(run, child);
-        var busy = CliRunner.Run([.. Run3Epochs, "--out", run, "--overwrite"]);   // a second writer while the child trains
-        Assert.Equal(2, busy.Code);
+        // A second writer while the child trains (early in its first epoch, so the child is sure to be still running).
+        WaitForMidEpochCheckpoint(run, child, epochsCompleted: 0);
+        var busy = CliRunner.Run([.. Run3Epochs, "--out", run, "--overwrite"]);
+        Assert.True(busy.Code == 2, $"exit {busy.Code} (child running: {!child.HasExited}): {busy.Err}");
         Assert.Contains("in use", busy.Err);
+        WaitForMidEpochCheckpoint(run, child);
         child.Kill();
         child.WaitForExit();
 
