@@ -57,12 +57,6 @@ internal static class ImputeCommand
             try { spec = MaskSpec.Parse(p.GetValue(maskOption) ?? (table is null ? "bottom-half" : "random:0.2")); }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
             if (table is null && p.GetValue(csvOut) is not null) throw new UsageException($"--csv: {runPath} was not trained on a table; its examples are images (use --png).");
-            if (table is not null && chosen.Contains(ImputationMethod.MetropolisGibbs))
-            {
-                // Its chain samples the missing values from p(x | z); a table's per-column likelihood has no sampler here yet.
-                if (p.GetResult(methods) is { Implicit: false }) throw new UsageException("--methods metropolis-gibbs: not for a table run (it samples p(x | z), which the table likelihood does not offer yet); use one-pass, pseudo-gibbs, mean, knn.");
-                chosen = [.. chosen.Where(m => m != ImputationMethod.MetropolisGibbs)];
-            }
             string dataName = p.GetValue(data) ?? config.Data;
             var (train, test) = CommonOptions.RunData(config, dataName, p.GetValue(dataDir));
             BatchLoader.CheckFits(test, model);

@@ -116,9 +116,15 @@ public static class Imputation
         return sum;
     }
 
-    // x_miss ~ p(x_miss | z): Bernoulli draws of σ(logit), or μ + σ ε for a Gaussian; observed values kept.
+    // x_miss ~ p(x_miss | z): Bernoulli draws of σ(logit), μ + σ ε for a Gaussian, a table's draw per cell; observed values kept.
     private static void SampleMissing(LatentVariableModel model, Tensor decoded, float[] current, ReadOnlySpan<float> mask, RandomGenerator rng)
     {
+        if (model.Likelihood is TableLikelihood table)
+        {
+            var draw = table.Sample(decoded, rng);
+            for (int i = 0; i < current.Length; i++) if (mask[i] == 0f) current[i] = draw[i];
+            return;
+        }
         var mean = model.Likelihood.Mean(decoded).Data;
         float std = model.Likelihood switch
         {

@@ -1,4 +1,5 @@
 using VaeSharp.Engine.Autograd;
+using VaeSharp.Engine.Random;
 using VaeSharp.Engine.Tensors;
 
 namespace VaeSharp.Distributions;
@@ -124,5 +125,50 @@ public sealed class TableLikelihood : Likelihood
         }
         var mean = parts.Length == 1 ? parts[0] : Ops.Concat(parts, 1);
         return Ops.Reshape(mean, decoderOutput.Shape.ToArray());
+    }
+
+    /// <summary>
+    /// A draw x ~ p(x | z) per row of <paramref name="decoderOutput"/>, in the example's layout (N × <see cref="Width"/>):
+    /// a numeric value μ + σ_c ε, a binary value 1 with probability σ(ℓ), a categorical column one-hot at a class drawn
+    /// from softmax(ℓ). Draws come from <paramref name="rng"/> row by row, column by column (one per numeric, binary and
+    /// categorical cell).
+    /// </summary>
+    public float[] Sample(Tensor decoderOutput, RandomGenerator rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        var mean = Mean(decoderOutput).Data;
+        var std = Std;
+        int n = mean.Length / Width;
+        var x = new float[mean.Length];
+        for (int i = 0; i < n; i++)
+        {
+            int row = i * Width;
+            foreach (var run in _runs)
+            {
+                switch (run.Kind)
+                {
+                    case RunKind.Gaussian:
+                        for (int j = 0; j < run.Width; j++)
+                            x[row + run.Offset + j] = mean[row + run.Offset + j] + std[run.GaussianOffset + j] * rng.NextNormal();
+                        break;
+                    case RunKind.Bernoulli:
+                        for (int j = 0; j < run.Width; j++)
+                            x[row + run.Offset + j] = rng.NextFloat() < mean[row + run.Offset + j] ? 1f : 0f;
+                        break;
+                    default:
+                        // Inverse-CDF draw over the K probabilities; the last class takes any rounding remainder.
+                        double u = rng.NextDouble(), cumulative = 0;
+                        int k = run.Width - 1;
+                        for (int j = 0; j < run.Width - 1; j++)
+                        {
+                            cumulative += mean[row + run.Offset + j];
+                            if (u < cumulative) { k = j; break; }
+                        }
+                        x[row + run.Offset + k] = 1f;
+                        break;
+                }
+            }
+        }
+        return x;
     }
 }

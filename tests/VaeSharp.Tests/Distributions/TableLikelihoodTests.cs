@@ -122,4 +122,28 @@ public sealed class TableLikelihoodTests
             Assert.Equal(masked.Sum(), likelihood.TotalNegLogLikelihood(output, x, mask).Item(), 4);
         }
     }
+
+    [Fact]
+    public void Sample_DrawsEachColumnFromItsOwnDistribution()
+    {
+        // 20,000 copies of row 1: the draws' moments and frequencies against μ and σ, σ(ℓ) and softmax(ℓ).
+        const int n = 20_000;
+        var likelihood = new TableLikelihood(Blocks, 0.5f);
+        var output = new float[n * 7];
+        for (int i = 0; i < n; i++) Output.AsSpan(0, 7).CopyTo(output.AsSpan(i * 7));
+        var x = likelihood.Sample(Tensor.FromArray(output, n, 7), new RandomGenerator(11));
+        double Mean(int j) => Enumerable.Range(0, n).Average(i => (double)x[i * 7 + j]);
+        double Std(int j) { double m = Mean(j); return Math.Sqrt(Enumerable.Range(0, n).Average(i => (x[i * 7 + j] - m) * (x[i * 7 + j] - m))); }
+        Assert.InRange(Mean(0), 0.3 - 0.015, 0.3 + 0.015);   // μ ± 4 σ/√n ≈ 0.014
+        Assert.InRange(Std(0), 0.48, 0.52);
+        Assert.InRange(Mean(1), -1.2 - 0.015, -1.2 + 0.015);
+        Assert.InRange(Mean(2), 1 / (1 + Math.Exp(-0.8)) - 0.015, 1 / (1 + Math.Exp(-0.8)) + 0.015);
+        Assert.All(Enumerable.Range(0, n), i => Assert.Equal(1f, x[i * 7 + 3] + x[i * 7 + 4] + x[i * 7 + 5]));   // one-hot
+        double z = Math.Exp(1.0) + Math.Exp(-0.5) + Math.Exp(2.0);
+        Assert.InRange(Mean(3), Math.Exp(1.0) / z - 0.015, Math.Exp(1.0) / z + 0.015);
+        Assert.InRange(Mean(5), Math.Exp(2.0) / z - 0.015, Math.Exp(2.0) / z + 0.015);
+        Assert.All(Enumerable.Range(0, n), i => Assert.True(x[i * 7 + 6] is 0f or 1f));
+        // Deterministic for a generator.
+        Assert.Equal(x, likelihood.Sample(Tensor.FromArray(output, n, 7), new RandomGenerator(11)));
+    }
 }
