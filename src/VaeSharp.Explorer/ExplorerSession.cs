@@ -179,9 +179,10 @@ public sealed class ExplorerSession : IDisposable
         }), cancel);
     }
 
-    /// <summary><paramref name="count"/> codes from the sampler named <paramref name="sampler"/>, drawn from the sampling stream of <paramref name="seed"/>.</summary>
-    public Task<float[]> SampleAsync(ILatentSampler sampler, int count, ulong seed, CancellationToken cancel = default) =>
-        Gate.RunAsync(() => Inference.Run(Model, () => sampler.Sample(count, RngStreams.Create(seed, RngStream.Sampling))), cancel);
+    /// <summary><paramref name="count"/> codes from <paramref name="sampler"/>, drawn from the sampling stream of <paramref name="seed"/>
+    /// (of class <paramref name="label"/> for a class-conditional sampler).</summary>
+    public Task<float[]> SampleAsync(ILatentSampler sampler, int count, ulong seed, CancellationToken cancel = default, int? label = null) =>
+        Gate.RunAsync(() => Inference.Run(Model, () => sampler.Sample(count, RngStreams.Create(seed, RngStream.Sampling), label)), cancel);
 
     private static (int C, int H, int W)? ImageShape(int[] shape) => shape switch
     {

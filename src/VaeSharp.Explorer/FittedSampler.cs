@@ -6,8 +6,8 @@ namespace VaeSharp.Explorer;
 
 /// <summary>A sampler of the library's (<see cref="LatentSampler"/>: the Gaussian mixture fitted by EM to the training
 /// codes, or the aggregate posterior; <c>vae sample --sampler</c>) offered on the page under its CLI name
-/// (<c>gmm</c>, <c>posterior</c>). The same generator gives the same codes as <c>vae sample --sampler NAME --seed s</c>
-/// for an unconditional model; a class-conditional sampler draws here over all classes.</summary>
+/// (<c>gmm</c>, <c>posterior</c>). The same generator gives the same codes as <c>vae sample --sampler NAME --seed s</c>;
+/// a conditional model's sampler is per class and draws the codes of the class asked for.</summary>
 /// <param name="sampler">The fitted sampler (<see cref="LatentSamplers.Open"/>).</param>
 public sealed class FittedSampler(LatentSampler sampler) : ILatentSampler
 {
@@ -18,9 +18,17 @@ public sealed class FittedSampler(LatentSampler sampler) : ILatentSampler
     public string Description => sampler.Description;
 
     /// <inheritdoc />
-    public float[] Sample(int count, RandomGenerator rng)
+    public bool IsClassConditional => sampler.IsClassConditional;
+
+    /// <inheritdoc />
+    public float[] Sample(int count, RandomGenerator rng) => Sample(count, rng, null);
+
+    /// <inheritdoc />
+    public float[] Sample(int count, RandomGenerator rng, int? label)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        return sampler.Sample(rng, count);
+        if (!sampler.IsClassConditional) return sampler.Sample(rng, count);
+        if (label is not int c) throw new ArgumentException($"The {Name} sampler of a conditional model draws per class; give a label.");
+        return sampler.Sample(rng, count, [.. Enumerable.Repeat(c, count)]);
     }
 }

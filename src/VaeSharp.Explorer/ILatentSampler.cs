@@ -17,4 +17,10 @@ public interface ILatentSampler
 
     /// <summary><paramref name="count"/> codes of the model's latent dimension, row-major (count × latent dim), drawn from <paramref name="rng"/>.</summary>
     float[] Sample(int count, RandomGenerator rng);
+
+    /// <summary>True when the codes depend on a class (a conditional model's per-class mixture): the API then needs a label.</summary>
+    bool IsClassConditional => false;
+
+    /// <summary>Codes for class <paramref name="label"/>; a sampler that is not class-conditional ignores it.</summary>
+    float[] Sample(int count, RandomGenerator rng, int? label) => Sample(count, rng);
 }

@@ -111,4 +111,37 @@ public sealed class ConditionalRunTests(ConditionalRunFixture run) : IClassFixtu
             playwright.Dispose();
         }
     }
+
+    [Fact]
+    public async Task APerClassSampler_DrawsTheAskedClassesCodes_AndNeedsAClass()
+    {
+        var (config, model) = Serialization.RunFolder.Load(run.RunPath);
+        var (sampler, _, _) = Applications.LatentSamplers.Open(run.RunPath, model, Applications.SamplerKind.Gmm, () => DatasetCatalog.Load(config).Train, components: 2, config.TrainLimit);
+        Assert.True(sampler.IsClassConditional);
+        using var session = ExplorerSession.Open(run.RunPath, new ExplorerSessionOptions { Samplers = [new FittedSampler(sampler)], TsnePoints = 0 });
+        var server = await ExplorerServer.StartAsync(session, new ExplorerServerOptions { Port = 0 });
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = server.Url };
+            StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+            using var response = await http.PostAsync("api/sample", Body("{\"count\":4,\"seed\":3,\"sampler\":\"gmm\",\"label\":7}"));
+            var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            float[] served = [.. result.GetProperty("z").EnumerateArray().SelectMany(r => r.EnumerateArray().Select(e => e.GetSingle()))];
+            Assert.Equal(sampler.Sample(RngStreams.Create(3, RngStream.Sampling), 4, [7, 7, 7, 7]), served);
+            using var missing = await http.PostAsync("api/sample", Body("{\"count\":4,\"sampler\":\"gmm\"}"));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, missing.StatusCode);
+            Assert.Contains("needs a class from 0 to 9", await missing.Content.ReadAsStringAsync());
+            using var traversal = await http.PostAsync("api/sample", Body("{\"count\":4,\"sampler\":\"gmm\",\"label\":\"../../etc/passwd\"}"));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, traversal.StatusCode);
+            using var outOfRange = await http.PostAsync("api/sample", Body("{\"count\":4,\"sampler\":\"gmm\",\"label\":10}"));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, outOfRange.StatusCode);
+            // The prior takes the page's class and ignores it.
+            using var prior = await http.PostAsync("api/sample", Body("{\"count\":2,\"label\":3}"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, prior.StatusCode);
+        }
+        finally
+        {
+            await server.StopAsync();
+        }
+    }
 }

@@ -95,12 +95,6 @@ internal static class ExploreCommand
             if (kinds.Count == 0) return [];
         }
         var (config, model) = VaeSharp.Serialization.RunFolder.Load(runPath);
-        if (model.IsConditional)
-        {
-            // Their mixtures are per class, and the page's sample button draws codes without a class.
-            if (names is not null) throw new UsageException($"--samplers: {runPath} is a conditional model, whose fitted samplers are per class; the explorer offers its prior only (use vae sample --grid-by-label).");
-            return [];
-        }
         var samplers = new List<ILatentSampler>();
         foreach (var kind in kinds)
         {

@@ -211,12 +211,15 @@ internal static class ExplorerApi
     private static async Task Sample(HttpContext ctx, ExplorerSession s)
     {
         RequestReader.Query(ctx);
-        var body = await RequestReader.ReadJsonObject(ctx, "count", "seed", "sampler");
+        var body = await RequestReader.ReadJsonObject(ctx, "count", "seed", "sampler", "label");
         int count = RequestReader.Int(body, "count", 1, ExplorerLimits.MaxBatch, 16);
         ulong seed = RequestReader.Seed(body, "seed", 1);
         string name = RequestReader.Choice(body, "sampler", [.. s.Samplers.Select(x => x.Name)], "prior");
         var sampler = s.Samplers.First(x => x.Name == name);
-        var codes = await s.SampleAsync(sampler, count, seed, ctx.RequestAborted);
+        // A class-conditional sampler needs the class; another takes a label only where the model has classes, and ignores it.
+        int classes = s.Model.IsConditional ? s.Model.ClassCount : 0;
+        int? label = sampler.IsClassConditional || body.TryGetProperty("label", out _) ? RequestReader.JsonLabel(body, classes) : null;
+        var codes = await s.SampleAsync(sampler, count, seed, ctx.RequestAborted, label);
         await WriteJson(ctx, new { Sampler = name, Seed = seed, Z = Rows(codes, count, s.Model.LatentDim) });
     }
 

@@ -357,7 +357,7 @@ $("traverse").addEventListener("click", async () => {
 let sampleSeed = 1, lastSamples = null;
 $("sample").addEventListener("click", async () => {
   try {
-    const result = await (await postJson("/api/sample", { count: 16, seed: sampleSeed++, sampler: $("sampler").value })).json();
+    const result = await (await postJson("/api/sample", withLabel({ count: 16, seed: sampleSeed++, sampler: $("sampler").value }))).json();
     lastSamples = result;
     await decodeStrip($("samples"), result.z, 4);
     clearError();
