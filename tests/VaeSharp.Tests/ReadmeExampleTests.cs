@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
 using VaeSharp.Distributions;
+using VaeSharp.Imaging;
 using VaeSharp.Models;
 using VaeSharp.Serialization;
 
@@ -40,7 +41,7 @@ public class ReadmeExampleTests
         code = Replace(code, "Epochs = 10", "Epochs = 1");
         code = Replace(code, "var (train, test) = DatasetCatalog.Load(\"mnist\");",
             "var (train, test) = DatasetCatalog.Load(\"mnist\"); (train, test) = (train.Take(2000), test.Take(500));");
-        foreach (var file in new[] { "samples.png", "model.safetensors", "runs/iwae" }) code = Replace(code, $"\"{file}\"", $"\"{Temp(file)}\"");
+        foreach (var file in new[] { "samples.png", "morph.png", "model.safetensors", "runs/iwae" }) code = Replace(code, $"\"{file}\"", $"\"{Temp(file)}\"");
 
         var options = ScriptOptions.Default.AddReferences(typeof(Vae).Assembly, typeof(Engine.Tensors.Tensor).Assembly, typeof(Console).Assembly).AddImports("System");
         var state = await CSharpScript.RunAsync(code, options);
@@ -49,6 +50,10 @@ public class ReadmeExampleTests
         Assert.Equal([3, 20], posterior.Mean.Shape.ToArray());
         Assert.Equal([3, 20], posterior.LogVar.Shape.ToArray());
         Assert.True(File.Exists(Temp("samples.png")));
+        Assert.Equal((8 * 28 + 9 * 2, 28 + 2 * 2), (ImageCodec.Read(Temp("morph.png")).Width, ImageCodec.Read(Temp("morph.png")).Height));
+        var scores = (double[])state.GetVariable("scores").Value;
+        Assert.Equal(500, scores.Length);
+        Assert.All(scores, s => Assert.True(double.IsFinite(s) && s > 0));
         var model = (Vae)state.GetVariable("model").Value;
         var reloaded = new Vae(new VaeConfig { LatentDim = 20, Seed = 99 });
         ModelIO.Load(reloaded, Temp("model.safetensors"));
