@@ -116,16 +116,7 @@ public sealed class DataCache
         if (SklearnData.Names.Contains(dataset)) return EnsureSklearn(dataset);
         if (MnistLoader.HasAllFiles(folder)) return folder;
 
-        string staging;
-        try
-        {
-            Directory.CreateDirectory(Root);
-            staging = Directory.CreateDirectory(Path.Combine(Root, $".fetch-{dataset}-{Guid.NewGuid():N}")).FullName;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Unavailable(dataset, folder, $"cannot create the cache folder '{Root}': {e.Message}", e);
-        }
+        string staging = CreateStaging(dataset, (m, e) => Unavailable(dataset, folder, m, e));
 
         try
         {
@@ -152,16 +143,7 @@ public sealed class DataCache
     {
         string folder = Path.Combine(Root, dataset);
         if (IsPresent(dataset)) return folder;
-        string staging;
-        try
-        {
-            Directory.CreateDirectory(Root);
-            staging = Directory.CreateDirectory(Path.Combine(Root, $".fetch-sklearn-{Guid.NewGuid():N}")).FullName;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw SklearnUnavailable(dataset, folder, $"cannot create the cache folder '{Root}': {e.Message}", e);
-        }
+        string staging = CreateStaging("sklearn", (m, e) => SklearnUnavailable(dataset, folder, m, e));
         try
         {
             string unpacked = DownloadDeb(SklearnData.Package, staging, m => SklearnUnavailable(dataset, folder, m));
@@ -190,6 +172,20 @@ public sealed class DataCache
         finally
         {
             TryDeleteFolder(staging);
+        }
+    }
+
+    // A fresh hidden folder in the cache root for one fetch (deleted after it); a failure to make it is the fetch's failure.
+    private string CreateStaging(string what, Func<string, Exception, DatasetUnavailableException> unavailable)
+    {
+        try
+        {
+            Directory.CreateDirectory(Root);
+            return Directory.CreateDirectory(Path.Combine(Root, $".fetch-{what}-{Guid.NewGuid():N}")).FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw unavailable($"cannot create the cache folder '{Root}': {e.Message}", e);
         }
     }
 
