@@ -20,14 +20,14 @@ kept from unmapping large blocks, else every step pays page faults (up to 4x slo
   MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000 /usr/bin/python3 ... --threads 1
 With two threads add OMP_WAIT_POLICY=PASSIVE: spinning OpenMP workers collapse when a neighbour holds a core.
 """
-import argparse, math, os, time
+import argparse, json, math, os, time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 
-from pytorch_vae import find, load_safetensors, read_idx  # the same idx reading as the MLP reference (same folder)
+from pytorch_vae import blas_info, find, load_safetensors, peak_rss_mb, read_idx  # the same idx reading as the MLP reference (same folder)
 
 
 class ConvVAE(nn.Module):
@@ -112,17 +112,21 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--data-dir", default=os.path.join(os.environ.get("VAESHARP_DATA", os.path.expanduser("~/.cache/vaesharp")), "mnist"))
     ap.add_argument("--load", help="a VaeSharp run folder: load its model.safetensors and evaluate it")
+    ap.add_argument("--train-limit", type=int, default=0, help="train on the first N training images only")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
 
     train_x = read_idx(find(args.data_dir, "train-images-idx3-ubyte")).float().div_(255).view(-1, 1, 28, 28)
     test_x = read_idx(find(args.data_dir, "t10k-images-idx3-ubyte")).float().div_(255).view(-1, 1, 28, 28)
+    if args.train_limit > 0:
+        train_x = train_x[:args.train_limit]
     model = ConvVAE(args.hidden, args.latent_dim)
     if args.load:
         model.load_state_dict(load_safetensors(os.path.join(args.load, "model.safetensors")))
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)
+    print("blas: " + json.dumps(blas_info()), flush=True)
     if args.steps > 0:
         time_steps(model, opt, train_x, args)
         return
@@ -147,6 +151,7 @@ def main():
         n = len(train_x)
         print(f"Epoch {epoch}/{args.epochs}  Loss {tot / n:.4f}  Reconstruction Loss {rec / n:.4f}  KL Loss {kl / n:.4f}  "
               f"| Test Loss {test / len(test_x):.4f}  | {seconds:.2f} s  {n / seconds:.0f} examples/s", flush=True)
+    print(f"peak memory {peak_rss_mb():.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ with `load_state_dict` as is (see --load).
 Reads the MNIST idx files from VaeSharp's cache (fetch with `vae data fetch mnist`).
 Uses Debian's python3-torch:  /usr/bin/python3 bench/reference/pytorch_vae.py --epochs 3 --threads 2
 """
-import argparse, gzip, os, struct, time
+import argparse, ctypes, gzip, json, math, os, struct, time
 
 import torch
 import torch.nn as nn
@@ -50,6 +50,69 @@ def load_safetensors(path):
         begin, end = info["data_offsets"]
         out[name] = torch.frombuffer(bytearray(body[begin:end]), dtype=torch.float32).reshape(info["shape"])
     return out
+
+
+def blas_info():
+    """Which BLAS this PyTorch really runs: the BLAS libraries mapped into the process, OpenBLAS's build
+    configuration and the kernel it picked for this CPU (openblas_get_corename), and a measured single-thread
+    512x512x512 SGEMM rate. side_by_side.py refuses to report a ratio unless this is OpenBLAS on its fast kernels."""
+    torch.ones(2, 2) @ torch.ones(2, 2)   # make sure the BLAS is loaded
+    with open("/proc/self/maps") as f:
+        libs = sorted({line.split()[-1] for line in f if "blas" in line.lower() and "/" in line})
+    info = {"libraries": libs, "config": None, "corename": None}
+    openblas = next((p for p in libs if "openblas" in os.path.basename(p) or "openblas" in p), None)
+    if openblas:
+        lib = ctypes.CDLL(openblas)
+        for name in ("config", "corename"):
+            fn = getattr(lib, f"openblas_get_{name}", None)
+            if fn is not None:
+                fn.restype = ctypes.c_char_p
+                info[name] = fn().decode()
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    a = torch.randn(512, 512)
+    for _ in range(3):
+        a @ a
+    reps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < 0.3:
+        a @ a
+        reps += 1
+    info["sgemm_512_gflops_1_thread"] = round(reps * 2 * 512 ** 3 / (time.perf_counter() - start) / 1e9, 1)
+    torch.set_num_threads(threads)
+    return info
+
+
+def peak_rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def is_nll(model, test_x, k, chunk=500):
+    """Importance-sampled −log p(x) in nats (Burda et al. 2016), k samples of q(z|x) per image, as `vae eval --nll`."""
+    model.eval()
+    total = 0.0
+    log_k = math.log(k)
+    half_log_2pi = 0.5 * math.log(2 * math.pi)
+    with torch.no_grad():
+        for x in test_x:
+            x = x.view(1, 784)
+            mu, logvar = model.encode(x)
+            std = torch.exp(0.5 * logvar)
+            weights = []
+            for start in range(0, k, chunk):
+                n = min(chunk, k - start)
+                eps = torch.randn(n, mu.shape[1])
+                z = mu + std * eps
+                logits = model.decode(z)
+                log_px = -F.binary_cross_entropy_with_logits(logits, x.expand(n, 784), reduction="none").sum(1)
+                log_pz = (-0.5 * z.pow(2) - half_log_2pi).sum(1)
+                log_qz = (-0.5 * eps.pow(2) - 0.5 * logvar - half_log_2pi).sum(1)
+                weights.append(log_px + log_pz - log_qz)
+            total += -(torch.logsumexp(torch.cat(weights), 0).item() - log_k)
+    return total / len(test_x)
 
 
 class VAE(nn.Module):
@@ -103,17 +166,30 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--data-dir", default=os.path.join(os.environ.get("VAESHARP_DATA", os.path.expanduser("~/.cache/vaesharp")), "mnist"))
     ap.add_argument("--load", help="a VaeSharp run folder: load its model.safetensors and evaluate it")
+    ap.add_argument("--hidden", type=int, default=400)
+    ap.add_argument("--latent-dim", type=int, default=20)
+    ap.add_argument("--train-limit", type=int, default=0, help="train on the first N training images only")
+    ap.add_argument("--nll-k", type=int, default=0, help="with --load: time the importance-sampled NLL with k samples")
+    ap.add_argument("--nll-limit", type=int, default=10000, help="with --nll-k: the first N test images")
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
 
     train_x = read_idx(find(args.data_dir, "train-images-idx3-ubyte")).float().div_(255).view(-1, 784)
     test_x = read_idx(find(args.data_dir, "t10k-images-idx3-ubyte")).float().div_(255).view(-1, 784)
-    model = VAE()
+    if args.train_limit > 0:
+        train_x = train_x[:args.train_limit]
+    model = VAE(args.hidden, args.latent_dim)
     if args.load:
         model.load_state_dict(load_safetensors(os.path.join(args.load, "model.safetensors")))
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print("blas: " + json.dumps(blas_info()), flush=True)
+    if args.load and args.nll_k > 0:
+        start = time.perf_counter()
+        nll = is_nll(model, test_x[:args.nll_limit], args.nll_k)
+        print(f"IS-NLL k={args.nll_k} over {min(args.nll_limit, len(test_x))} test images: {nll:.4f} nats  | {time.perf_counter() - start:.2f} s", flush=True)
+        return
     if args.load:
         print(f"Loaded {args.load}: test loss {test_loss(model, test_x):.4f} (one sample of z per image)")
         return
@@ -136,6 +212,7 @@ def main():
         n = len(train_x)
         print(f"Epoch {epoch}/{args.epochs}  Loss {tot / n:.4f}  Reconstruction Loss {rec / n:.4f}  KL Loss {kl / n:.4f}  "
               f"| Test Loss {test_loss(model, test_x):.4f}  | {seconds:.2f} s  {n / seconds:.0f} examples/s", flush=True)
+    print(f"peak memory {peak_rss_mb():.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -66,11 +66,14 @@ internal static class EvalCommand
             CommonOptions.Positive(p.GetValue(k), "--k");
             var t = LossEvaluation.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
             var latent = LatentStatistics.Compute(model, test);
+            var nllClock = System.Diagnostics.Stopwatch.StartNew();
             LikelihoodEstimate? is_ = p.GetValue(nll) ? ImportanceSampling.Estimate(model, test, p.GetValue(k), p.GetValue(seed), config.Training.Binarize) : null;
+            nllClock.Stop();
             var fields = new Dictionary<string, object?> { ["run"] = runPath, ["data"] = config.Data, ["family"] = model.Family, ["examples"] = t.Count, ["loss"] = t.Loss };
             foreach (var term in t.Terms) fields[Models.LossTermLabels.Column(term.Name)] = term.Value;
             fields["nll"] = is_?.Nll;
             fields["nll_k"] = is_?.Samples;
+            fields["nll_seconds"] = is_ is null ? null : Math.Round(nllClock.Elapsed.TotalSeconds, 3);
             fields["elbo_k"] = is_?.Elbo;
             SampleQualityReport? quality = null;
             FeatureClassifier? classifier = null;

@@ -1,3 +1,4 @@
+using VaeSharp.Engine.Diagnostics;
 using VaeSharp.Engine.Tensors;
 
 namespace VaeSharp.Engine.Autograd;
@@ -54,9 +55,24 @@ internal static class AutogradEngine
         for (int i = order.Count - 1; i >= 0; i--)
         {
             var t = order[i];
-            if (t.BackwardFn is not null && t.Grad is not null) t.BackwardFn(t);
+            if (t.BackwardFn is not null && t.Grad is not null)
+            {
+                if (OpProfiler.Enabled) ProfiledBackward(t);
+                else t.BackwardFn(t);
+            }
         }
         order.Clear();
+    }
+
+    // Books a backward function's time (less its GEMMs) under its op; bytes estimated as the output's value and gradient
+    // read and each input's value read and gradient read and written.
+    private static void ProfiledBackward(Tensor t)
+    {
+        long started = OpProfiler.Begin();
+        t.BackwardFn!(t);
+        double elements = 2.0 * t.Size;
+        for (int k = 0; k < InputCount(t); k++) if (InputAt(t, k) is { } input) elements += 3.0 * input.Size;
+        OpProfiler.End(started, ProfileKind.Backward, Ops.ProfileName(t.BackwardFn, t), bytes: 4 * elements);
     }
 
     private static int InputCount(Tensor t) => t.Inputs?.Length ?? 3;
@@ -70,6 +86,7 @@ internal static class AutogradEngine
     /// <summary>Records <paramref name="output"/> as produced by an op when grad mode is on and an input needs gradients.</summary>
     public static bool Record(Tensor output, Action<Tensor> backward, Tensor a, Tensor? b = null, Tensor? c = null)
     {
+        if (OpProfiler.Enabled) OpProfiler.MarkForward(Ops.ProfileName(backward, output), 4.0 * ((double)output.Size + a.Size + (b?.Size ?? 0) + (c?.Size ?? 0)));
         if (!GradMode.IsEnabled) return false;
         if (!a.RequiresGrad && !(b?.RequiresGrad ?? false) && !(c?.RequiresGrad ?? false)) return false;
         output.RequiresGrad = true;
@@ -81,6 +98,12 @@ internal static class AutogradEngine
     /// <summary>Records an op with any number of inputs.</summary>
     public static bool Record(Tensor output, Action<Tensor> backward, Tensor[] inputs)
     {
+        if (OpProfiler.Enabled)
+        {
+            double elements = output.Size;
+            foreach (var t in inputs) elements += t.Size;
+            OpProfiler.MarkForward(Ops.ProfileName(backward, output), 4 * elements);
+        }
         if (!GradMode.IsEnabled) return false;
         bool any = false;
         foreach (var t in inputs) any |= t.RequiresGrad;

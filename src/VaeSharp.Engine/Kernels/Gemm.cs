@@ -48,6 +48,18 @@ public static class Gemm
             if (!accumulate) c[..(m * n)].Clear();
             return;
         }
+        if (Diagnostics.OpProfiler.Enabled)
+        {
+            long started = Diagnostics.OpProfiler.Begin();
+            GemmPacked.Sgemm(transA, transB, m, n, k, a, b, c, accumulate);
+            Diagnostics.OpProfiler.End(started, Diagnostics.ProfileKind.Gemm, ShapeName(transA, transB, m, n, k), 2.0 * m * n * k,
+                4.0 * ((double)m * k + (double)k * n + (accumulate ? 2.0 : 1.0) * m * n));
+            return;
+        }
         GemmPacked.Sgemm(transA, transB, m, n, k, a, b, c, accumulate);
     }
+
+    /// <summary>A GEMM's shape as the profile names it: C(m×n) += op(A)·op(B) with k inner, e.g. <c>128×400×784 A·Bᵀ</c>.</summary>
+    public static string ShapeName(bool transA, bool transB, int m, int n, int k) =>
+        $"{m}×{n}×{k} {(transA ? "Aᵀ" : "A")}·{(transB ? "Bᵀ" : "B")}";
 }

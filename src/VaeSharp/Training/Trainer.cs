@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
 using VaeSharp.Data;
+using VaeSharp.Engine.Diagnostics;
 using VaeSharp.Engine.Optim;
 using VaeSharp.Engine.Random;
 using VaeSharp.Engine.Tensors;
@@ -141,7 +142,9 @@ public sealed class Trainer
             int start = s * batchSize, count = Math.Min(batchSize, n - start);
             using (TensorScope.Begin())
             {
+                long phase = OpProfiler.Begin();
                 var batch = BatchLoader.Load(train, _order.AsSpan(start, count), _model.IsConditional, binarize);
+                OpProfiler.End(phase, ProfileKind.Phase, "batching");
                 if (_trainNoise is not null)
                 {
                     // The denoising VAE: encode a corrupted copy, score the clean batch. The draws are a function of the step,
@@ -151,15 +154,23 @@ public sealed class Trainer
                     batch = batch with { X = corrupted, Target = batch.X };
                 }
                 if (Options.OnNonFinite == NonFinitePolicy.SkipBatch) BackUpBuffers();
+                OpProfiler.ResetMark();
                 var loss = objective.Compute(_model, batch, _noise, _step);
+                OpProfiler.MarkPhase("loss (after its last op)");
                 bool finite = float.IsFinite(loss.Total.Item());
                 if (!finite && Options.OnNonFinite != NonFinitePolicy.SkipBatch) throw Diverged(epoch, loss, null, lr);
                 float norm = float.NaN;
                 if (finite)
                 {
+                    phase = OpProfiler.Begin();
                     Optimizer.ZeroGrad();
+                    OpProfiler.End(phase, ProfileKind.Phase, "zero gradients");
+                    phase = OpProfiler.Begin();
                     loss.Total.Backward();
+                    OpProfiler.End(phase, ProfileKind.Phase, "backward graph walk");
+                    phase = OpProfiler.Begin();
                     norm = Options.ClipGradNorm is float max ? GradientClipping.ClipNorm(parameters, max) : TensorPrimitives.Norm(parameters.Gradients);
+                    OpProfiler.End(phase, ProfileKind.Phase, "gradient norm", bytes: 4.0 * parameters.Gradients.Length);
                     finite = float.IsFinite(norm);
                     if (!finite && Options.OnNonFinite != NonFinitePolicy.SkipBatch) throw Diverged(epoch, loss, norm, lr);
                 }
@@ -167,7 +178,9 @@ public sealed class Trainer
                 {
                     _norms[_step % NormHistory] = norm;
                     _normsKnown++;
+                    phase = OpProfiler.Begin();
                     Optimizer.Step();
+                    OpProfiler.End(phase, ProfileKind.Phase, "optimizer step", bytes: 4.0 * 7 * parameters.Gradients.Length);
                     totals.Add(loss, count);
                 }
                 else
