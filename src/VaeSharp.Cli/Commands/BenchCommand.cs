@@ -22,8 +22,10 @@ internal static class BenchCommand
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var warmup = new Option<double>("--warmup") { Description = "Seconds of untimed steps first (tiered compilation settles in a few seconds).", DefaultValueFactory = _ => 3.0 };
+        var data = new Option<string?>("--data") { Description = "With --profile: batches from this data set's training images (e.g. mnist) instead of synthetic values." };
+        var dataDir = CommonOptions.DataDir();
         var profile = new Option<bool>("--profile") { Description = "Profile the training step: time per GEMM shape, op, loss, Adam, batching and framework, against the CPU's measured limits." };
-        var cmd = new Command("bench", "Time one training step (forward, backward, Adam) and project the seconds per MNIST epoch.") { arch, hidden, latent, channels, batch, steps, threads, json, profile, warmup };
+        var cmd = new Command("bench", "Time one training step (forward, backward, Adam) and project the seconds per MNIST epoch.") { arch, hidden, latent, channels, batch, steps, threads, json, profile, warmup, data, dataDir };
         cmd.SetAction(p => VaeCli.Guard(console, () =>
         {
             CommonOptions.ApplyThreads(p.GetValue(threads));
@@ -42,9 +44,12 @@ internal static class BenchCommand
                 LatentDim = p.GetValue(latent),
             };
             string archName = Serialization.ConfigJson.Name(body);
+            if (p.GetValue(data) is not null && !p.GetValue(profile)) throw new UsageException("--data: only with --profile (the plain benchmark times synthetic batches).");
             if (p.GetValue(profile))
             {
-                var result = StepProfile.Run(config, new TrainingOptions { BatchSize = p.GetValue(batch) }, steps: Math.Max(p.GetValue(steps), 2) * 2, warmupSeconds: p.GetValue(warmup));
+                Data.IDataset? train = p.GetValue(data) is string name ? Data.DatasetCatalog.Load(name, p.GetValue(dataDir)).Train : null;
+                if (train is not null) Data.BatchLoader.CheckShape(train, config.InputShape);
+                var result = StepProfile.Run(config, new TrainingOptions { BatchSize = p.GetValue(batch) }, train, steps: Math.Max(p.GetValue(steps), 2) * 2, warmupSeconds: p.GetValue(warmup));
                 if (p.GetValue(json)) console.Line(JsonSerializer.Serialize(ProfileJson(archName, result), JsonOut.Options));
                 else PrintProfile(console, archName, result);
                 return VaeCli.Ok;
@@ -68,7 +73,7 @@ internal static class BenchCommand
     private static object ProfileJson(string arch, StepProfileResult r) => new
     {
         architecture = arch, cpu = r.Cpu.Model, cpu_identity = r.Cpu.Identity, isa = r.Cpu.Isa, gemm_kernel = r.Cpu.GemmKernel,
-        threads = r.Threads, batch_size = r.BatchSize, steps = r.Steps, step_ms = r.StepMilliseconds, profiled_step_ms = r.ProfiledStepMilliseconds,
+        data = r.Data, threads = r.Threads, batch_size = r.BatchSize, steps = r.Steps, step_ms = r.StepMilliseconds, profiled_step_ms = r.ProfiledStepMilliseconds,
         allocated_bytes_per_step = r.AllocatedBytesPerStep, peak_gflops = r.PeakGflops, triad_gb_per_s = r.TriadGBs,
         gemm_ms = r.GemmMilliseconds, gemm_share = r.GemmShare, unaccounted_ms = r.UnaccountedMilliseconds,
         entries = r.Entries.Select(e => new { kind = e.Kind.ToString().ToLowerInvariant(), group = StepProfileResult.Group(e), name = e.Name, calls = e.Calls, ms = e.Seconds * 1000, gflops = e.Flops / 1e9, megabytes = e.Bytes / 1e6 }),
@@ -79,7 +84,7 @@ internal static class BenchCommand
         var ic = CultureInfo.InvariantCulture;
         console.Line($"CPU: {r.Cpu}");
         console.Line(string.Create(ic, $"Limits measured on {r.Threads} threads: FMA peak {r.PeakGflops:F0} GFLOP/s, triad bandwidth {r.TriadGBs:F1} GB/s"));
-        console.Line(string.Create(ic, $"{arch} VAE, batch {r.BatchSize}: step {r.StepMilliseconds:F3} ms (median of {r.Steps}; {r.ProfiledStepMilliseconds:F3} ms while profiling), " +
+        console.Line(string.Create(ic, $"{arch} VAE on {r.Data}, batch {r.BatchSize}: step {r.StepMilliseconds:F3} ms (median of {r.Steps}; {r.ProfiledStepMilliseconds:F3} ms while profiling), " +
             $"{r.AllocatedBytesPerStep:N0} B allocated per step"));
         console.Line(string.Create(ic, $"GEMMs: {r.GemmMilliseconds:F3} ms of the step ({100 * r.GemmShare:F0} %), {r.GemmFlops / 1e9:F3} GFLOP at {r.GemmFlops / (r.GemmMilliseconds / 1000) / 1e9:F0} GFLOP/s " +
             $"({100 * r.GemmFlops / (r.GemmMilliseconds / 1000) / 1e9 / r.PeakGflops:F0} % of peak)"));

@@ -76,12 +76,11 @@ public sealed class ByteImageDataset : IDataset
     public void CopyExamples(ReadOnlySpan<int> indices, Span<float> destination)
     {
         int size = _exampleSize;
-        const float scale = 1f / 255f;
         for (int i = 0; i < indices.Length; i++)
         {
             var src = _pixels.AsSpan(indices[i] * size, size);
             var dst = destination.Slice(i * size, size);
-            for (int j = 0; j < size; j++) dst[j] = src[j] * scale;
+            PixelConversion.ToUnit(src, dst);
         }
     }
 

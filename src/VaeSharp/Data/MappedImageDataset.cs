@@ -80,12 +80,11 @@ public sealed unsafe class MappedImageDataset : IDataset
     {
         long start = Stopwatch.GetTimestamp();
         int size = _exampleSize;
-        const float scale = 1f / 255f;
         for (int i = 0; i < indices.Length; i++)
         {
             var src = new ReadOnlySpan<byte>(_mapping.Data + (long)_ids[indices[i]] * size, size);
             var dst = destination.Slice(i * size, size);
-            for (int j = 0; j < size; j++) dst[j] = src[j] * scale;
+            PixelConversion.ToUnit(src, dst);
         }
         Interlocked.Add(ref _bytesRead, (long)indices.Length * size);
         Interlocked.Add(ref _readTicks, Stopwatch.GetTimestamp() - start);

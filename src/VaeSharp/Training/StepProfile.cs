@@ -17,9 +17,10 @@ namespace VaeSharp.Training;
 /// <param name="AllocatedBytesPerStep">Managed bytes allocated per steady step (all threads), over the plain run.</param>
 /// <param name="PeakGflops">The CPU's measured FMA peak on <paramref name="Threads"/> threads.</param>
 /// <param name="TriadGBs">The measured triad memory bandwidth on <paramref name="Threads"/> threads.</param>
+/// <param name="Data">The data set the batches came from ("synthetic": uniform values).</param>
 /// <param name="Entries">What the profiler booked, per step (calls, seconds, flops, bytes divided by <paramref name="Steps"/>).</param>
 public sealed record StepProfileResult(CpuDescription Cpu, int Threads, int BatchSize, int Steps, double StepMilliseconds,
-    double ProfiledStepMilliseconds, double AllocatedBytesPerStep, double PeakGflops, double TriadGBs, IReadOnlyList<ProfileEntry> Entries)
+    double ProfiledStepMilliseconds, double AllocatedBytesPerStep, double PeakGflops, double TriadGBs, string Data, IReadOnlyList<ProfileEntry> Entries)
 {
     /// <summary>Milliseconds per step spent in GEMMs.</summary>
     public double GemmMilliseconds => Entries.Where(e => e.Kind == ProfileKind.Gemm).Sum(e => e.Seconds) * 1000;
@@ -125,7 +126,7 @@ public static class StepProfile
         Array.Sort(bytes);
         int threads = EngineSettings.Threads;
         return new StepProfileResult(CpuLimits.Describe(), threads, options.BatchSize, steps, times[steps / 2] * 1000,
-            clock.Elapsed.TotalMilliseconds / steps, bytes[steps / 2], CpuLimits.PeakGflops(threads), CpuLimits.TriadGBs(threads), entries);
+            clock.Elapsed.TotalMilliseconds / steps, bytes[steps / 2], CpuLimits.PeakGflops(threads), CpuLimits.TriadGBs(threads), data.Name, entries);
     }
 
     private static ArrayDataset Synthetic(ModelConfig config, int count)
