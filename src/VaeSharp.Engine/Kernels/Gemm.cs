@@ -51,12 +51,45 @@ public static class Gemm
         if (Diagnostics.OpProfiler.Enabled)
         {
             long started = Diagnostics.OpProfiler.Begin();
-            GemmPacked.Sgemm(transA, transB, m, n, k, a, b, c, accumulate);
+            Dispatch(transA, transB, m, n, k, a, b, c, accumulate);
             Diagnostics.OpProfiler.End(started, Diagnostics.ProfileKind.Gemm, ShapeName(transA, transB, m, n, k), 2.0 * m * n * k,
                 4.0 * ((double)m * k + (double)k * n + (accumulate ? 2.0 : 1.0) * m * n));
             return;
         }
-        GemmPacked.Sgemm(transA, transB, m, n, k, a, b, c, accumulate);
+        Dispatch(transA, transB, m, n, k, a, b, c, accumulate);
+    }
+
+    // A narrow C (a latent layer's 20 columns) fills the 16-wide panels badly: 20 columns cost two panels, 37.5 % of the
+    // work wasted, and give few tiles to split over threads. Such a product runs transposed instead, Cᵀ = op(B)ᵀ·op(A)ᵀ,
+    // into a temporary that is then transposed into C: the narrow side becomes the 6-row side. The bits are the same:
+    // every value is still one chain of multiply-adds over each K block in order from zero (a·b and b·a are the same
+    // product), added to the old C — provided there is one K block when accumulating (else the temporary would sum
+    // the blocks before adding them to C, another order).
+    internal static bool RunsTransposed(int m, int n, int k, bool accumulate) =>
+        n < 2 * GemmMicroKernels.NR && n % GemmMicroKernels.NR != 0 && m >= 4 * n && (!accumulate || k <= GemmPacked.KC);
+
+    private static void Dispatch(bool transA, bool transB, int m, int n, int k, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, bool accumulate)
+    {
+        if (!RunsTransposed(m, n, k, accumulate))
+        {
+            GemmPacked.Sgemm(transA, transB, m, n, k, a, b, c, accumulate);
+            return;
+        }
+        float[] t = Tensors.BufferPool.Rent(m * n);
+        try
+        {
+            GemmPacked.Sgemm(!transB, !transA, n, m, k, b, a, t, accumulate: false);   // t (n, m) = op(B)ᵀ·op(A)ᵀ
+            for (int i = 0; i < m; i++)
+            {
+                var row = c.Slice(i * n, n);
+                if (accumulate) for (int j = 0; j < n; j++) row[j] += t[j * m + i];
+                else for (int j = 0; j < n; j++) row[j] = t[j * m + i];
+            }
+        }
+        finally
+        {
+            Tensors.BufferPool.Return(t);
+        }
     }
 
     /// <summary>A GEMM's shape as the profile names it: C(m×n) += op(A)·op(B) with k inner, e.g. <c>128×400×784 A·Bᵀ</c>.</summary>

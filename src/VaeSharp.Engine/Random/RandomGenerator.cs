@@ -135,6 +135,7 @@ public sealed class RandomGenerator
     /// <summary>Fills <paramref name="destination"/> with normal values of the given mean and standard deviation.</summary>
     public void FillNormal(Span<float> destination, float mean = 0f, float std = 1f)
     {
+        long profiled = Diagnostics.OpProfiler.Begin();
         int done = 0;
         if (!_hasSpare && _used == 4 && destination.Length >= NormalJob.ParallelThreshold && EngineSettings.Threads > 1)
         {
@@ -146,6 +147,7 @@ public sealed class RandomGenerator
             done = 2 * pairs;
         }
         for (int i = done; i < destination.Length; i++) destination[i] = mean + std * NextNormal();
+        Diagnostics.OpProfiler.End(profiled, Diagnostics.ProfileKind.Forward, "random normals", bytes: 4.0 * destination.Length);
     }
 
     // FillNormal's pairs on the kernel threads: task k fills pairs [k·PairsPerTask, (k + 1)·PairsPerTask).

@@ -34,7 +34,7 @@ public sealed record StepProfileResult(CpuDescription Cpu, int Threads, int Batc
     /// <summary>Milliseconds per step the profiler booked to nothing (the step's own bookkeeping, the loop).</summary>
     public double UnaccountedMilliseconds => ProfiledStepMilliseconds - Entries.Sum(e => e.Seconds) * 1000;
 
-    /// <summary>The group a row belongs to in the summary: GEMM, element-wise forward/backward, loss, optimiser, batching, framework.</summary>
+    /// <summary>The group a row belongs to in the summary: GEMM, element-wise forward/backward, loss, random draws, optimiser, batching, framework.</summary>
     public static string Group(ProfileEntry entry) => entry.Kind switch
     {
         ProfileKind.Gemm => "GEMM",
@@ -42,6 +42,7 @@ public sealed record StepProfileResult(CpuDescription Cpu, int Threads, int Batc
         ProfileKind.Phase when entry.Name == "batching" => "batching",
         ProfileKind.Phase when entry.Name.StartsWith("loss", StringComparison.Ordinal) => "loss",
         ProfileKind.Phase => "framework",
+        ProfileKind.Forward when entry.Name == "random normals" => "random draws",
         _ when IsLoss(entry.Name) => "loss",
         ProfileKind.Forward => "element-wise forward",
         _ => "element-wise backward",
