@@ -32,6 +32,7 @@ internal static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = $"Passes over the training set. Default {d.Epochs}." };
         var batch = new Option<int>("--batch-size") { Description = $"Examples per step. Default {d.BatchSize}." };
         var lr = new Option<float>("--lr") { Description = $"Adam learning rate. Default {Invariant(d.LearningRate)}." };
+        var optimizer = CommonOptions.Choice<OptimizerKind>("--optimizer", "adam (default) or adamax (Kingma & Ba 2015, Alg. 2; PyTorch's form).");
         var adamEps = new Option<float>("--adam-epsilon") { Description = $"Adam's ε. Default {Invariant(d.AdamEpsilon)} (the iwae-mnist preset: 1e-4)." };
         var latent = new Option<int>("--latent-dim") { Description = $"Latent dimension. Default {d.LatentDim}." };
         var hidden = new Option<string>("--hidden") { Description = "Hidden widths, comma-separated (the decoder mirrors them). Default 400, or 256 for conv." };
@@ -85,7 +86,7 @@ internal static class TrainCommand
         {
             data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
-            capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
+            capGamma, capMax, capSteps, freeBits, lrSchedule, optimizer, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
             normalClasses, trainNoise, tcAlpha, tcGamma, tcEstimator, factorGamma, discLr, dipOd, dipD,
         };
         dataOptions.AddTo(cmd);
@@ -135,7 +136,7 @@ internal static class TrainCommand
                 KernelSize = Given(kernel), BatchNorm = p.GetValue(batchNorm) ? true : null, LatentDim = Given(latent),
                 Likelihood = Typed<LikelihoodKind>(likelihood), GaussianStd = Given(gaussianStd), Beta = Given(beta),
                 Epochs = Given(epochs), BatchSize = Given(batch), LearningRate = Given(lr), AdamEpsilon = Given(adamEps),
-                Binarize = Typed<Binarization>(binarize), LrSchedule = Typed<LrScheduleKind>(lrSchedule), Seed = Given(seed),
+                Binarize = Typed<Binarization>(binarize), LrSchedule = Typed<LrScheduleKind>(lrSchedule), Optimizer = Typed<OptimizerKind>(optimizer), Seed = Given(seed),
                 Objective = Typed<ObjectiveKind>(objective), IwaeSamples = Given(iwaeK), KlSchedule = Typed<KlScheduleKind>(klSchedule),
                 KlWarmupSteps = Given(klWarmup), KlCycles = Given(klCycles), KlRatio = Given(klRatio), CapacityGamma = Given(capGamma),
                 CapacityMax = Given(capMax), CapacitySteps = Given(capSteps), FreeBits = Given(freeBits), MaxMinutes = p.GetValue(maxMinutes),

@@ -53,7 +53,7 @@ public sealed class Trainer
             throw new ArgumentException($"objective iwae: the IWAE bound has no KL weight; β = {weighted.Beta} applies to the ELBO objective only.");
         _model = model;
         Options = options;
-        Optimizer = new Adam(model.Parameters(), options.LearningRate, epsilon: options.AdamEpsilon);
+        Optimizer = options.CreateOptimizer(model.Parameters());
         _lr = options.CreateLrSchedule();
         _shuffle = RngStreams.Create(options.Seed, RngStream.Shuffle);
         _binarize = RngStreams.Create(options.Seed, RngStream.TrainingBinarization);
@@ -67,8 +67,8 @@ public sealed class Trainer
     /// <summary>The model being trained.</summary>
     public LatentVariableModel Model => _model;
 
-    /// <summary>The optimiser (Adam).</summary>
-    public Adam Optimizer { get; }
+    /// <summary>The optimiser (Adam, or Adamax when the options say so).</summary>
+    public Optimizer Optimizer { get; }
 
     /// <summary>Training steps taken so far.</summary>
     public long Step => _step;

@@ -16,8 +16,12 @@ public sealed record TrainingOptions
     /// <summary>Adam learning rate.</summary>
     public float LearningRate { get; init; } = 1e-3f;
 
-    /// <summary>Adam's ε (1e-8 as in PyTorch; the IWAE paper used 1e-4).</summary>
+    /// <summary>Adam's ε (1e-8 as in PyTorch; the IWAE paper used 1e-4); Adamax's too.</summary>
     public float AdamEpsilon { get; init; } = 1e-8f;
+
+    /// <summary>The optimiser: Adam (the default, not written to config.json) or Adamax, each with β = (0.9, 0.999).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
 
     /// <summary>How grey values are fed to the likelihood.</summary>
     public Binarization Binarize { get; init; } = Binarization.None;
@@ -45,6 +49,13 @@ public sealed record TrainingOptions
     /// <summary>Seed for shuffling and noise.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>The optimiser these options name, over <paramref name="parameters"/>.</summary>
+    public Optimizer CreateOptimizer(VaeSharp.Engine.Nn.ParameterBuffer parameters) => Optimizer switch
+    {
+        OptimizerKind.Adamax => new Adamax(parameters, LearningRate, epsilon: AdamEpsilon),
+        _ => new Adam(parameters, LearningRate, epsilon: AdamEpsilon),
+    };
+
     /// <summary>The learning-rate schedule over epochs (index 0 = the first epoch).</summary>
     public ILearningRateSchedule CreateLrSchedule() => LrSchedule switch
     {
@@ -61,6 +72,7 @@ public sealed record TrainingOptions
         if (!(LearningRate > 0f) || float.IsInfinity(LearningRate)) throw new ArgumentException($"learning_rate {LearningRate}: expected a positive number.");
         if (!Enum.IsDefined(Binarize)) throw new ArgumentException($"binarize {Binarize}: expected none or dynamic.");
         if (!(AdamEpsilon > 0f) || !float.IsFinite(AdamEpsilon)) throw new ArgumentException($"adam_epsilon {AdamEpsilon}: expected a positive number.");
+        if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"optimizer {Optimizer}: expected adam or adamax.");
         if (!Enum.IsDefined(LrSchedule)) throw new ArgumentException($"lr_schedule {LrSchedule}: expected constant, iwae or cosine.");
         if (ClipGradNorm is float clip && !(clip > 0f && float.IsFinite(clip))) throw new ArgumentException($"clip_grad_norm {clip}: expected a positive number (or none).");
         if (!Enum.IsDefined(OnNonFinite)) throw new ArgumentException($"on_non_finite {OnNonFinite}: expected stop, skip-batch or rollback.");

@@ -46,6 +46,9 @@ public sealed record TrainingRequest
     public float? LearningRate { get; init; }
     /// <summary>Adam's ε.</summary>
     public float? AdamEpsilon { get; init; }
+
+    /// <summary>The optimiser (Adam unless given).</summary>
+    public OptimizerKind? Optimizer { get; init; }
     /// <summary>Binarisation.</summary>
     public Binarization? Binarize { get; init; }
     /// <summary>Learning-rate schedule.</summary>
@@ -107,7 +110,7 @@ public sealed record TrainingRequest
         Channels = Channels ?? defaults.Channels, KernelSize = KernelSize ?? defaults.KernelSize, BatchNorm = BatchNorm ?? defaults.BatchNorm,
         LatentDim = LatentDim ?? defaults.LatentDim, Likelihood = Likelihood ?? defaults.Likelihood, GaussianStd = GaussianStd ?? defaults.GaussianStd,
         Beta = Beta ?? defaults.Beta, Epochs = Epochs ?? defaults.Epochs, BatchSize = BatchSize ?? defaults.BatchSize,
-        LearningRate = LearningRate ?? defaults.LearningRate, AdamEpsilon = AdamEpsilon ?? defaults.AdamEpsilon, Binarize = Binarize ?? defaults.Binarize,
+        LearningRate = LearningRate ?? defaults.LearningRate, AdamEpsilon = AdamEpsilon ?? defaults.AdamEpsilon, Optimizer = Optimizer ?? defaults.Optimizer, Binarize = Binarize ?? defaults.Binarize,
         LrSchedule = LrSchedule ?? defaults.LrSchedule, Seed = Seed ?? defaults.Seed, Objective = Objective ?? defaults.Objective,
         IwaeSamples = IwaeSamples ?? defaults.IwaeSamples, KlSchedule = KlSchedule ?? defaults.KlSchedule, KlWarmupSteps = KlWarmupSteps ?? defaults.KlWarmupSteps,
         KlCycles = KlCycles ?? defaults.KlCycles, KlRatio = KlRatio ?? defaults.KlRatio, CapacityGamma = CapacityGamma ?? defaults.CapacityGamma,
@@ -178,7 +181,7 @@ public sealed record TrainingRequest
         {
             Epochs = r.Epochs!.Value, BatchSize = batchSize, LearningRate = r.LearningRate!.Value, AdamEpsilon = r.AdamEpsilon!.Value,
             Binarize = r.Binarize!.Value, Objective = objective, LrSchedule = r.LrSchedule!.Value, Seed = seed, ClipGradNorm = r.ClipGradNorm, OnNonFinite = r.OnNonFinite ?? NonFinitePolicy.Stop, MaxRollbacks = r.MaxRollbacks ?? 3,
-            TrainNoise = r.TrainNoise,
+            TrainNoise = r.TrainNoise, Optimizer = r.Optimizer ?? OptimizerKind.Adam,
         };
         model.Validate();
         training.Validate();

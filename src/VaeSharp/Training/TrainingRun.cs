@@ -150,7 +150,7 @@ public sealed class TrainingRun : IDisposable
     public string Header => string.Create(CultureInfo.InvariantCulture,
         $"{(Trainer.Step > 0 ? $"Resuming after {Trainer.Step} steps (in epoch {Trainer.EpochsCompleted + 1}): t" : "T")}raining a {Model.Description}{(Config.Training.Objective.IsDisentangling ? $" with the {Serialization.ConfigJson.Name(Config.Training.Objective.Objective)} objective" : "")} on {Config.Data}: " +
         $"{Train.Count} train / {Test.Count} test examples, {Model.ParameterCount():N0} parameters, " +
-        $"latent {Model.LatentDim}, {Config.Training.Epochs} epochs, batch {Config.Training.BatchSize}, {Engine.EngineSettings.Threads} threads → {Folder.Path}");
+        $"latent {Model.LatentDim}, {Config.Training.Epochs} epochs, batch {Config.Training.BatchSize}{(Config.Training.Optimizer == OptimizerKind.Adam ? "" : ", " + Config.Training.Optimizer)}, {Engine.EngineSettings.Threads} threads → {Folder.Path}");
 
     /// <summary>How the reported Loss is made of the terms (the objective's own words).</summary>
     public string ObjectiveDescription => Trainer.Objective(Train.Count).Describe(Model);
