@@ -1,5 +1,5 @@
 // A quick side-by-side GEMM table (seconds, not BenchmarkDotNet's minutes): every shape of the MLP VAE's step and
-// the conv VAE's lowered convolutions, VaeSharp's kernel and OpenBLAS's cblas_sgemm alternating round by round, on 1 and
+// the conv VAE's lowered convolutions, VaeSharp's kernel and then OpenBLAS's cblas_sgemm on each shape, on 1 and
 // 2 threads; the median GFLOP/s of the rounds (each ≥ 30 ms of repeated products after a warm-up).
 //   OPENBLAS_CORETYPE=SKYLAKEX dotnet run -c Release --project bench/VaeSharp.Benchmarks -- gemm-table
 using System.Diagnostics;
@@ -49,11 +49,15 @@ public static class GemmTable
                 void Theirs() => OpenBlas.Sgemm(s.TransA, s.TransB, s.M, s.N, s.K, a, b, c);
                 var ours = new List<double>();
                 var theirs = new List<double>();
-                Rate(Ours, s.Flops); if (OpenBlas.IsAvailable) Rate(Theirs, s.Flops);   // warm-up
-                for (int r = 0; r < rounds; r++)
+                // Not interleaved call by call: OpenBLAS's pthreads spin for a while after each call and would take the
+                // second core from ours (docs/benchmarks.md, "Same-process caution"); a pause separates the two.
+                Rate(Ours, s.Flops);   // warm-up
+                for (int r = 0; r < rounds; r++) ours.Add(Rate(Ours, s.Flops));
+                if (OpenBlas.IsAvailable)
                 {
-                    ours.Add(Rate(Ours, s.Flops));
-                    if (OpenBlas.IsAvailable) theirs.Add(Rate(Theirs, s.Flops));
+                    Rate(Theirs, s.Flops);
+                    for (int r = 0; r < rounds; r++) theirs.Add(Rate(Theirs, s.Flops));
+                    Thread.Sleep(300);
                 }
                 double o = Median(ours), t = OpenBlas.IsAvailable ? Median(theirs) : double.NaN;
                 Console.WriteLine($"| {s.Name} | {s.M}×{s.N}×{s.K} {(s.TransA ? 'T' : 'N')}{(s.TransB ? 'T' : 'N')} | {threads} | {o:F0} | {(double.IsNaN(t) ? "–" : t.ToString("F0"))} | {(double.IsNaN(t) ? "–" : (o / t).ToString("F2"))} |");
