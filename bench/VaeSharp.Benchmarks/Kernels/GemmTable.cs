@@ -11,7 +11,7 @@ namespace VaeSharp.Benchmarks.Kernels;
 /// <summary>Prints the GEMM table (Markdown) to standard output.</summary>
 public static class GemmTable
 {
-    /// <summary>The MLP VAE's products at batch 128 (784-400-20) and the conv VAE's lowered convolutions at batch 128.</summary>
+    /// <summary>The MLP VAE's products at batch 128 (784-400-20) and the conv VAE's (as `vae bench --profile --arch conv` lists them).</summary>
     public static IReadOnlyList<GemmShape> Shapes { get; } =
     [
         new("MLP 784→400 forward x·Wᵀ", 128, 400, 784, false, true),
@@ -23,10 +23,17 @@ public static class GemmTable
         new("MLP latent 400→20 dW", 20, 400, 128, true, false),
         new("MLP latent 20→400 dW", 400, 20, 128, true, false),
         new("MLP latent 20→400 forward", 128, 400, 20, false, true),
-        new("conv 32→64 3×3 s2 forward (im2col)", 6272, 64, 288, false, true),
-        new("conv 32→64 backward dW", 64, 288, 6272, true, false),
-        new("conv 32→64 backward dX (col)", 6272, 288, 64, false, false),
-        new("conv-T 64→32 3×3 forward (col2im)", 6272, 288, 64, false, false),
+        new("conv 32→64 (14² → 7²) forward, 11 images a call", 64, 539, 288, false, false),
+        new("conv 32→64 dW", 64, 288, 539, false, true),
+        new("conv 32→64 dcol = Wᵀ·dZ", 288, 539, 64, true, false),
+        new("3×3 32-channel layer, 3 images a call", 32, 588, 288, false, false),
+        new("3×3 32-channel layer dW", 32, 288, 588, false, true),
+        new("3×3 32-channel layer Wᵀ·dZ", 288, 588, 32, true, false),
+        new("conv-T 32→1 (28²) dWᵀ, one image a call", 9, 32, 784, false, true),
+        new("conv-T 32→1 col = W·x", 32, 784, 9, false, false),
+        new("conv-T 32→1 Wᵀ·dZ", 9, 784, 32, true, false),
+        new("conv VAE dense 3136→256 forward", 128, 256, 3136, false, true),
+        new("conv VAE dense 256→3136 forward", 128, 3136, 256, false, true),
     ];
 
     /// <summary>Runs the table; <paramref name="rounds"/> alternating rounds per shape and thread count.</summary>
