@@ -222,6 +222,13 @@ public sealed class VqVae : LatentVariableModel, IEpochStatistics
         return DecodeGrid(z.Reshape(z.Shape[0] * GridHeight * GridWidth, CodeDim), z.Shape[0]);
     }
 
+    /// <summary>z_e, the encoder's outputs before quantisation, flattened as <see cref="Encode"/>'s codes (N, H·W·D); differentiable.</summary>
+    public Tensor EncodeContinuous(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return FlattenGrid(_encoder.Forward(x)).Reshape(x.Shape[0], LatentDim);
+    }
+
     /// <summary>The grid of nearest-code indices of each example of <paramref name="x"/> (N, input shape): N·H·W values, row-major
     /// grid after grid. Without gradients; counts nothing.</summary>
     public int[] EncodeCodes(Tensor x)
