@@ -534,7 +534,7 @@ public sealed class VqVae : LatentVariableModel, IEpochStatistics
     private sealed class CodebookPrior(VqVae model) : Prior
     {
         public override string Description => model.CodePrior is null
-            ? $"uniform over the {model.CodebookSize} codes at each of the {model.GridHeight}×{model.GridWidth} grid positions (no code prior trained)"
+            ? $"uniform over the {model.CodebookSize} codes at each of the {model.GridHeight}×{model.GridWidth} grid positions"
             : $"code prior over the {model.GridHeight}×{model.GridWidth} grid ({model.CodePrior.GetType().Name})";
 
         public override Tensor Sample(RandomGenerator rng, int count, int dim)
