@@ -44,6 +44,8 @@ public enum RngStream : ulong
     Discriminator = 18,
     /// <summary>The disentanglement metrics' draws (the pool of codes, then forked per metric).</summary>
     DisentanglementMetrics = 19,
+    /// <summary>A VQ-VAE's dead-code restarts: which encoder outputs of the batch restart them (seeded by the model's seed, forked by its training step).</summary>
+    CodebookRestart = 20,
 }
 
 /// <summary>Creates the generator of a stream.</summary>
