@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace VaeSharp.Models.Priors;
 
 /// <summary>
@@ -35,6 +37,7 @@ public sealed record GatedPixelCnnConfig
     public ulong Seed { get; init; } = 1;
 
     /// <summary>True when the prior takes a label per grid.</summary>
+    [JsonIgnore]
     public bool IsConditional => ClassCount > 0;
 
     /// <summary>Checks every field.</summary>
