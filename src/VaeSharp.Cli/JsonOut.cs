@@ -29,6 +29,7 @@ internal static class JsonOut
     {
         var fields = new Dictionary<string, object?> { ["epoch"] = r.Epoch, ["loss"] = r.Loss };
         foreach (var t in r.Terms) fields[LossTermLabels.Column(t.Name)] = t.Value;
+        foreach (var s in r.Statistics) fields[s.Name] = s.Value;
         fields["test_loss"] = r.Test?.Loss;
         if (r.Test is not null)
             foreach (var t in r.Test.Terms) fields["test_" + LossTermLabels.Column(t.Name)] = t.Value;

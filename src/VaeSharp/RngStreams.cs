@@ -44,6 +44,8 @@ public enum RngStream : ulong
     Discriminator = 18,
     /// <summary>The disentanglement metrics' draws (the pool of codes, then forked per metric).</summary>
     DisentanglementMetrics = 19,
+    /// <summary>A VQ-VAE's dead-code restarts: which encoder outputs of the batch restart them (seeded by the model's seed, forked by its training step).</summary>
+    CodebookRestart = 20,
     /// <summary>A code prior (the VQ-VAE's PixelCNN): its initial weights (fork 0, seeded by the prior's seed) and its training order (fork 1).</summary>
     PriorTraining = 22,
     /// <summary>Code grids drawn from a code prior by <c>vae train-prior</c> (its sample grid) and the prior's own checks.</summary>

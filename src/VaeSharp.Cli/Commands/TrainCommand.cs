@@ -79,6 +79,15 @@ internal static class TrainCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "Train into a folder that already holds a run, replacing its files (otherwise such a folder is refused)." };
         var normalClasses = new Option<string?>("--normal-classes") { Description = "Train (and test) on the examples of these classes only, comma-separated labels (the normal data of 'vae detect'), e.g. 0 or 0,1." };
         var trainNoise = new Option<string?>("--train-noise") { Description = "Denoising VAE (Im et al. 2017): corrupt each training input with gaussian:SIGMA, salt-pepper:P or mask:P and reconstruct the clean one." };
+        var codebookSize = new Option<int>("--codebook-size") { Description = "vq-vae: K, the number of codebook vectors. Default 512 (the vqvae presets: 256)." };
+        var codeDim = new Option<int>("--code-dim") { Description = "vq-vae: D, the dimension of each code vector (the run's latent_dim; the same as --latent-dim). Default 20 (the vqvae presets: 16)." };
+        var commitment = new Option<float>("--commitment") { Description = "vq-vae: β, the weight of the commitment term ‖z_e − sg[e]‖². Default 0.25." };
+        var codebookUpdate = CommonOptions.Choice<CodebookUpdate>("--codebook-update", "vq-vae: loss (the codebook term ‖sg[z_e] − e‖² trains it) or ema (exponential moving averages, decay --ema-decay, no codebook term). Default loss.");
+        var emaDecay = new Option<float>("--ema-decay") { Description = "vq-vae with --codebook-update ema: the decay γ. Default 0.99." };
+        var deadCodes = CommonOptions.Choice("--dead-code-restart", "vq-vae: on (default) restarts a code that no encoder output chose for --dead-code-steps steps at a random encoder output of the batch; off keeps it.", ["on", "off"]);
+        var deadCodeSteps = new Option<int>("--dead-code-steps") { Description = "vq-vae: steps without an assignment after which a code is dead. Default 100." };
+        var residualBlocks = new Option<int>("--residual-blocks") { Description = "vq-vae: residual blocks in the encoder and in the decoder. Default 2." };
+        var residualChannels = new Option<int>("--residual-channels") { Description = "vq-vae: hidden channels of a residual block. Default 32." };
         var clipGrad = new Option<float?>("--clip-grad") { Description = "Clip the gradients' total L2 norm to this value before each step (default: no clipping)." };
 
         var cmd = new Command("train", "Train a model and write a run folder (config.json, model.safetensors, metrics.csv, PNG grids).")
@@ -87,6 +96,7 @@ internal static class TrainCommand
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
             capGamma, capMax, capSteps, freeBits, lrSchedule, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
             normalClasses, trainNoise, tcAlpha, tcGamma, tcEstimator, factorGamma, discLr, dipOd, dipD,
+            codebookSize, codeDim, commitment, codebookUpdate, emaDecay, deadCodes, deadCodeSteps, residualBlocks, residualChannels,
         };
         dataOptions.AddTo(cmd);
         cmd.SetAction(p => VaeCli.Guard(console, () =>
@@ -94,7 +104,8 @@ internal static class TrainCommand
             CommonOptions.ApplyThreads(p.GetValue(threads));
             T? Given<T>(Option<T> o) where T : struct => p.GetResult(o) is { Implicit: false } ? p.GetValue(o) : null;
             T? Typed<T>(Option<string> o) where T : struct, Enum => p.GetValue(o) is string s ? Serialization.ConfigJson.Parse<T>(s, o.Name) : null;
-            foreach (var (o, optionName) in new[] { (epochs, "--epochs"), (batch, "--batch-size"), (latent, "--latent-dim"), (iwaeK, "--iwae-k") })
+            foreach (var (o, optionName) in new[] { (epochs, "--epochs"), (batch, "--batch-size"), (latent, "--latent-dim"), (iwaeK, "--iwae-k"),
+                (codebookSize, "--codebook-size"), (codeDim, "--code-dim"), (deadCodeSteps, "--dead-code-steps"), (residualChannels, "--residual-channels") })
                 if (Given(o) is int v) CommonOptions.Positive(v, optionName);
             if (Given(lr) is float lrValue && (!(lrValue > 0f) || float.IsInfinity(lrValue))) throw new UsageException($"--lr {lrValue}: expected a positive number.");
             if (Given(beta) is float betaValue && (!(betaValue >= 0f) || float.IsInfinity(betaValue))) throw new UsageException($"--beta {betaValue}: expected a number ≥ 0.");
@@ -102,6 +113,8 @@ internal static class TrainCommand
             if (p.GetValue(trainNoise) is string tn)
                 try { Applications.NoiseSpec.Parse(tn); }
                 catch (ArgumentException e) { throw new UsageException($"--train-{e.Message}"); }
+            if (Given(latent) is int ld && Given(codeDim) is int cd && ld != cd) throw new UsageException($"--latent-dim {ld} and --code-dim {cd}: for a vq-vae both are D; give one.");
+            if (Given(residualBlocks) is < 0) throw new UsageException($"--residual-blocks {p.GetValue(residualBlocks)}: expected 0 or more.");
             if (p.GetValue(trainLimit) is <= 0) throw new UsageException("--train-limit: expected a positive integer.");
             if (p.GetValue(testLimit) is <= 0) throw new UsageException("--test-limit: expected a positive integer.");
             if (p.GetValue(maxMinutes) is double mm && !(mm > 0)) throw new UsageException("--max-minutes: expected a positive number of minutes.");
@@ -132,7 +145,7 @@ internal static class TrainCommand
                 Family = p.GetValue(family), Conditional = p.GetValue(conditional) ? true : null,
                 Body = Typed<NetworkBody>(arch), Hidden = p.GetValue(hidden) is string h ? CommonOptions.ParseWidths(h, "--hidden") : null,
                 Activation = Typed<HiddenActivation>(activation), Channels = p.GetValue(channels) is string c ? CommonOptions.ParseWidths(c, "--channels") : null,
-                KernelSize = Given(kernel), BatchNorm = p.GetValue(batchNorm) ? true : null, LatentDim = Given(latent),
+                KernelSize = Given(kernel), BatchNorm = p.GetValue(batchNorm) ? true : null, LatentDim = Given(latent) ?? Given(codeDim),
                 Likelihood = Typed<LikelihoodKind>(likelihood), GaussianStd = Given(gaussianStd), Beta = Given(beta),
                 Epochs = Given(epochs), BatchSize = Given(batch), LearningRate = Given(lr), AdamEpsilon = Given(adamEps),
                 Binarize = Typed<Binarization>(binarize), LrSchedule = Typed<LrScheduleKind>(lrSchedule), Seed = Given(seed),
@@ -143,6 +156,9 @@ internal static class TrainCommand
                 TrainNoise = p.GetValue(trainNoise),
                 TcAlpha = Given(tcAlpha), TcGamma = Given(tcGamma), TcEstimator = Typed<TcEstimator>(tcEstimator), FactorGamma = Given(factorGamma),
                 DiscriminatorLearningRate = Given(discLr), DipLambdaOffDiagonal = Given(dipOd), DipLambdaDiagonal = Given(dipD),
+                CodebookSize = Given(codebookSize), Commitment = Given(commitment), CodebookUpdate = Typed<CodebookUpdate>(codebookUpdate), EmaDecay = Given(emaDecay),
+                DeadCodeRestart = p.GetValue(deadCodes) is string dc ? dc == "on" : null, DeadCodeSteps = Given(deadCodeSteps),
+                ResidualBlocks = Given(residualBlocks), ResidualChannels = Given(residualChannels),
             };
 
             int[]? classes = p.GetValue(normalClasses) is string nc ? CommonOptions.ParseClasses(nc, "--normal-classes") : null;

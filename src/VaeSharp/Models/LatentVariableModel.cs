@@ -38,8 +38,9 @@ public abstract class LatentVariableModel : Module
     /// <summary>Shape of one example.</summary>
     public int[] InputShape => Config.InputShape;
 
-    /// <summary>Latent dimension.</summary>
-    public int LatentDim => Config.LatentDim;
+    /// <summary>Latent dimension: the width of the codes <see cref="Encode"/> gives and <see cref="Decode"/> takes (the
+    /// configuration's <c>latent_dim</c>, unless the family's codes are made of several of those, as a VQ-VAE's grid).</summary>
+    public virtual int LatentDim => Config.LatentDim;
 
     /// <summary>Number of label classes the model is conditioned on; 0 for an unconditional model.</summary>
     public virtual int ClassCount => 0;
@@ -58,6 +59,11 @@ public abstract class LatentVariableModel : Module
 
     /// <summary>The loss terms <see cref="Loss"/> returns, in order (for report headers before the first step).</summary>
     public abstract IReadOnlyList<string> LossTermNames { get; }
+
+    /// <summary>How <see cref="Loss"/>'s total is made of its terms, in words for a run's header, for a family whose loss is not
+    /// the ELBO ("Loss = Reconstruction Loss + Codebook Loss + 0.25·Commitment Loss"); null for the ELBO families, whose
+    /// description the objective writes from its KL controls.</summary>
+    public virtual string? LossFormula => null;
 
     /// <summary>q(z | x [, y]) for the batch.</summary>
     public abstract LatentDistribution Encode(Batch batch);

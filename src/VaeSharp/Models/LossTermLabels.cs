@@ -25,6 +25,10 @@ public static class LossTermLabels
         _ => string.Join(' ', name.Split('_').Select(w => w == "kl" || w == "tc" ? w.ToUpperInvariant() : char.ToUpperInvariant(w[0]) + w[1..])) + " Loss",
     };
 
+    /// <summary>The label of a per-epoch statistic (<see cref="IEpochStatistics"/>) in the per-epoch line: the name in words
+    /// (perplexity → "Perplexity", codes_in_use → "Codes In Use").</summary>
+    public static string StatisticLabel(string name) => string.Join(' ', name.Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+
     /// <summary>True for a lower-case identifier: words of letters and digits, starting with a letter, joined by single '_'.</summary>
     public static bool IsValidName(string? name)
     {

@@ -12,6 +12,8 @@ public static class ModelFamilies
         ModelFamily.Of<VaeConfig>("vae", "VAE and β-VAE (Kingma & Welling 2014; Higgins et al. 2017)", c => new Vae(c), s => s.Apply(new VaeConfig { Beta = s.Beta })),
         ModelFamily.Of<ConditionalVaeConfig>("cvae", "conditional VAE on the data's labels (Sohn et al. 2015)", c => new ConditionalVae(c),
             s => s.Apply(new ConditionalVaeConfig { Beta = s.Beta, ClassCount = s.ClassCount > 0 ? s.ClassCount : throw new ArgumentException("family cvae: the data set has no labels to condition on.") })),
+        ModelFamily.Of<VqVaeConfig>("vq-vae", "VQ-VAE, a grid of discrete codes (van den Oord et al. 2017)", c => new VqVae(c),
+            s => s.Apply(new VqVaeConfig()) with { Network = s.Network with { Body = Networks.NetworkBody.Conv, Hidden = [] } }),
     ];
 
     /// <summary>The family names.</summary>

@@ -54,6 +54,7 @@ public abstract class TrainingObjective
 
         public override string Describe(LatentVariableModel model)
         {
+            if (model.LossFormula is string formula) return formula;
             float beta = model.Config is IKlWeighted w ? w.Beta : 1f;
             string kl = options.FreeBits > 0f ? string.Create(CultureInfo.InvariantCulture, $"Σ_j max({options.FreeBits}, KL_j)") : "KL Loss";
             string penalty = options.CapacityGamma > 0f

@@ -59,6 +59,7 @@ public sealed class RunFolder
     public void SaveModel(Module model) => ModelIO.Save(model, File(ModelFile));
 
     /// <summary>Appends an epoch's figures and rewrites metrics.csv: epoch, loss, one <c>{term}_loss</c> column per training term,
+    /// one column per statistic of the family (<see cref="IEpochStatistics"/>, named as it is),
     /// test_loss and <c>test_{term}_loss</c> per test term, seconds, examples_per_second.</summary>
     public void AppendMetrics(EpochReport m)
     {
@@ -67,6 +68,7 @@ public sealed class RunFolder
         var testNames = first.Test?.Terms.Select(t => t.Name).ToArray() ?? [];
         var header = new List<string> { "epoch", "loss" };
         header.AddRange(first.Terms.Select(t => LossTermLabels.Column(t.Name)));
+        header.AddRange(first.Statistics.Select(s => s.Name));
         header.Add("test_loss");
         header.AddRange(testNames.Select(n => "test_" + LossTermLabels.Column(n)));
         header.AddRange(["seconds", "examples_per_second"]);
@@ -75,6 +77,7 @@ public sealed class RunFolder
         {
             var row = new List<double> { r.Epoch, r.Loss };
             row.AddRange(r.Terms.Select(t => t.Value));
+            row.AddRange(r.Statistics.Select(s => s.Value));
             row.Add(r.TestLoss);
             row.AddRange(testNames.Select(n => r.Test is null ? double.NaN : r.Test[n]));
             row.AddRange([r.Seconds, r.ExamplesPerSecond]);

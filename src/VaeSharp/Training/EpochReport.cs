@@ -16,6 +16,9 @@ namespace VaeSharp.Training;
 /// <param name="LearningRate">The learning rate of the epoch.</param>
 public sealed record EpochReport(int Epoch, double Loss, IReadOnlyList<TermValue> Terms, LossSummary? Test, double Seconds, double ExamplesPerSecond, float LearningRate)
 {
+    /// <summary>The family's own figures of the epoch (<see cref="IEpochStatistics"/>; none for most families).</summary>
+    public IReadOnlyList<TermValue> Statistics { get; init; } = [];
+
     /// <summary>The training average of term <paramref name="name"/>.</summary>
     public double this[string name] => LossTermLabels.ValueOf(Terms, name);
 
@@ -28,6 +31,7 @@ public sealed record EpochReport(int Epoch, double Loss, IReadOnlyList<TermValue
         var line = new StringBuilder();
         line.Append(CultureInfo.InvariantCulture, $"Epoch {Epoch}/{epochs}  Loss {Loss:F4}");
         foreach (var t in Terms) line.Append(CultureInfo.InvariantCulture, $"  {LossTermLabels.Label(t.Name)} {t.Value:F4}");
+        foreach (var s in Statistics) line.Append(CultureInfo.InvariantCulture, $"  {LossTermLabels.StatisticLabel(s.Name)} {s.Value:0.##}");
         if (Test is not null) line.Append(CultureInfo.InvariantCulture, $"  | Test Loss {Test.Loss:F4}");
         line.Append(CultureInfo.InvariantCulture, $"  | {Seconds:F1} s  {ExamplesPerSecond:F0} examples/s");
         return line.ToString();

@@ -200,8 +200,9 @@ public sealed class Trainer
         _epochStep = 0;
         _partialSeconds = 0;
         _epochsCompleted = epoch;
+        var statistics = _model is IEpochStatistics family ? family.TakeEpochStatistics() : [];
         var testSummary = test is null ? null : LossEvaluation.Evaluate(_model, test, Options.Binarize, Options.Seed);
-        return new EpochReport(epoch, result.Loss, result.Terms, testSummary, seconds, n / seconds, lr);
+        return new EpochReport(epoch, result.Loss, result.Terms, testSummary, seconds, n / seconds, lr) { Statistics = statistics };
     }
 
     private void BeginEpoch(int n, TrainingObjective objective)

@@ -48,8 +48,29 @@ public sealed record TrainingPreset(string Name, string Description, TrainingReq
             Likelihood = Distributions.LikelihoodKind.Bernoulli, BatchSize = 64, LearningRate = 1e-4f,
         });
 
+    /// <summary>The VQ-VAE of van den Oord et al. 2017 sized for 28×28 MNIST on a few CPU cores: two 4×4 stride-2 convolutions of
+    /// 64 and 128 channels (28 → 14 → 7), a 3×3 convolution, two residual blocks of 32 hidden channels, a 7×7 grid of
+    /// D = 16 codes from K = 256, β = 0.25, the codebook learnt by its loss term, dead codes restarted; Bernoulli
+    /// likelihood on the grey values, Adam 1e-3, batch 128 (docs/vqvae.md).</summary>
+    public static TrainingPreset VqVaeMnist { get; } = new("vqvae-mnist",
+        "van den Oord et al. 2017's VQ-VAE for MNIST: conv 64/128 (4×4, stride 2) + 2 residual blocks → 7×7 grid of D = 16 codes from K = 256, β = 0.25, Bernoulli, Adam 1e-3, batch 128",
+        VqVaeRequest(Distributions.LikelihoodKind.Bernoulli));
+
+    /// <summary>As <see cref="VqVaeMnist"/> for Fashion-MNIST, with a Gaussian likelihood of fixed σ = 0.1 (a squared error,
+    /// the paper's reconstruction loss for images) in place of the Bernoulli.</summary>
+    public static TrainingPreset VqVaeFashion { get; } = new("vqvae-fashion",
+        "the vqvae-mnist model for Fashion-MNIST with a Gaussian likelihood (σ = 0.1, a squared error) instead of the Bernoulli",
+        VqVaeRequest(Distributions.LikelihoodKind.Gaussian));
+
+    private static TrainingRequest VqVaeRequest(Distributions.LikelihoodKind likelihood) => new()
+    {
+        Family = "vq-vae", Body = NetworkBody.Conv, Channels = [64, 128], KernelSize = 4, Activation = HiddenActivation.Relu, LatentDim = 16,
+        CodebookSize = 256, Commitment = 0.25f, CodebookUpdate = Models.CodebookUpdate.Loss, ResidualBlocks = 2, ResidualChannels = 32,
+        Likelihood = likelihood, GaussianStd = 0.1f, LearningRate = 1e-3f, BatchSize = 128,
+    };
+
     /// <summary>Every preset.</summary>
-    public static IReadOnlyList<TrainingPreset> All { get; } = [Keras2D, IwaeMnist, PytorchVae64, DSpritesConv];
+    public static IReadOnlyList<TrainingPreset> All { get; } = [Keras2D, IwaeMnist, PytorchVae64, DSpritesConv, VqVaeMnist, VqVaeFashion];
 
     /// <summary>The preset named <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No such preset; the message lists them.</exception>

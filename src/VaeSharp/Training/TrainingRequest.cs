@@ -96,6 +96,22 @@ public sealed record TrainingRequest
     public float? DipLambdaOffDiagonal { get; init; }
     /// <summary>DIP-VAE's λ_d (default 10·λ_od for DIP-VAE-I, λ_od for DIP-VAE-II).</summary>
     public float? DipLambdaDiagonal { get; init; }
+    /// <summary>vq-vae: K, the number of codes.</summary>
+    public int? CodebookSize { get; init; }
+    /// <summary>vq-vae: β of the commitment term.</summary>
+    public float? Commitment { get; init; }
+    /// <summary>vq-vae: how the codebook learns (loss or ema).</summary>
+    public CodebookUpdate? CodebookUpdate { get; init; }
+    /// <summary>vq-vae: γ of the EMA codebook update.</summary>
+    public float? EmaDecay { get; init; }
+    /// <summary>vq-vae: restart dead codes at encoder outputs.</summary>
+    public bool? DeadCodeRestart { get; init; }
+    /// <summary>vq-vae: steps without an assignment after which a code is dead.</summary>
+    public int? DeadCodeSteps { get; init; }
+    /// <summary>vq-vae: residual blocks of the encoder and of the decoder.</summary>
+    public int? ResidualBlocks { get; init; }
+    /// <summary>vq-vae: hidden channels of a residual block.</summary>
+    public int? ResidualChannels { get; init; }
     /// <summary>After training, write the latent grid and the test set's scatter plot (as the Keras example does).</summary>
     public bool? LatentPictures { get; init; }
 
@@ -117,6 +133,9 @@ public sealed record TrainingRequest
         DipLambdaOffDiagonal = DipLambdaOffDiagonal ?? defaults.DipLambdaOffDiagonal, DipLambdaDiagonal = DipLambdaDiagonal ?? defaults.DipLambdaDiagonal,
         MaxMinutes = MaxMinutes ?? defaults.MaxMinutes, LatentPictures = LatentPictures ?? defaults.LatentPictures, ClipGradNorm = ClipGradNorm ?? defaults.ClipGradNorm, OnNonFinite = OnNonFinite ?? defaults.OnNonFinite, MaxRollbacks = MaxRollbacks ?? defaults.MaxRollbacks,
         TrainNoise = TrainNoise ?? defaults.TrainNoise,
+        CodebookSize = CodebookSize ?? defaults.CodebookSize, Commitment = Commitment ?? defaults.Commitment, CodebookUpdate = CodebookUpdate ?? defaults.CodebookUpdate,
+        EmaDecay = EmaDecay ?? defaults.EmaDecay, DeadCodeRestart = DeadCodeRestart ?? defaults.DeadCodeRestart, DeadCodeSteps = DeadCodeSteps ?? defaults.DeadCodeSteps,
+        ResidualBlocks = ResidualBlocks ?? defaults.ResidualBlocks, ResidualChannels = ResidualChannels ?? defaults.ResidualChannels,
     };
 
     /// <summary>The built-in defaults (the PyTorch example's), for every setting that does not depend on the data or
@@ -130,6 +149,28 @@ public sealed record TrainingRequest
         KlSchedule = KlScheduleKind.Constant, KlCycles = 4, KlRatio = 0.5f, CapacityGamma = 0f, CapacityMax = 25f, CapacitySteps = 10_000, FreeBits = 0f,
         LatentPictures = false,
     };
+
+    // The vq-vae's own settings onto its configuration; refused for any other family.
+    private static ModelConfig WithVqVaeSettings(ModelConfig model, TrainingRequest r)
+    {
+        if (model is not VqVaeConfig vq)
+        {
+            var given = new (string Name, bool Set)[]
+            {
+                ("codebook_size", r.CodebookSize is not null), ("commitment", r.Commitment is not null), ("codebook_update", r.CodebookUpdate is not null),
+                ("ema_decay", r.EmaDecay is not null), ("dead_code_restart", r.DeadCodeRestart is not null), ("dead_code_steps", r.DeadCodeSteps is not null),
+                ("residual_blocks", r.ResidualBlocks is not null), ("residual_channels", r.ResidualChannels is not null),
+            }.Where(g => g.Set).Select(g => g.Name).ToList();
+            if (given.Count > 0) throw new ArgumentException($"{string.Join(", ", given)}: the codebook settings apply to family vq-vae only; this run's family is {ModelFamilies.For(model).Name}.");
+            return model;
+        }
+        return vq with
+        {
+            CodebookSize = r.CodebookSize ?? vq.CodebookSize, Commitment = r.Commitment ?? vq.Commitment, CodebookUpdate = r.CodebookUpdate ?? vq.CodebookUpdate,
+            EmaDecay = r.EmaDecay ?? vq.EmaDecay, DeadCodeRestart = r.DeadCodeRestart ?? vq.DeadCodeRestart, DeadCodeSteps = r.DeadCodeSteps ?? vq.DeadCodeSteps,
+            ResidualBlocks = r.ResidualBlocks ?? vq.ResidualBlocks, ResidualChannels = r.ResidualChannels ?? vq.ResidualChannels,
+        };
+    }
 
     /// <summary>The run's configuration for training on <paramref name="train"/> (named <paramref name="dataName"/>): the
     /// preset's values where this request is silent, then <see cref="BuiltIn"/>, all validated.</summary>
@@ -158,6 +199,7 @@ public sealed record TrainingRequest
         var model = family.Configure(new ModelSettings(train.ExampleShape, train.ClassCount, r.LatentDim!.Value, network,
             table is null ? r.Likelihood!.Value : LikelihoodKind.Table, table is null ? r.GaussianStd!.Value : given.GaussianStd ?? 1f, r.Beta!.Value, seed));
         if (table is not null) model = model with { TableBlocks = table.LikelihoodBlocks };
+        model = WithVqVaeSettings(model, r);
         int batchSize = r.BatchSize!.Value;
         if (batchSize <= 0) throw new ArgumentException($"batch_size {batchSize}: expected a positive integer.");
         var objective = new ObjectiveOptions
@@ -180,6 +222,9 @@ public sealed record TrainingRequest
             Binarize = r.Binarize!.Value, Objective = objective, LrSchedule = r.LrSchedule!.Value, Seed = seed, ClipGradNorm = r.ClipGradNorm, OnNonFinite = r.OnNonFinite ?? NonFinitePolicy.Stop, MaxRollbacks = r.MaxRollbacks ?? 3,
             TrainNoise = r.TrainNoise,
         };
+        if (model is VqVaeConfig && (objective.Objective != ObjectiveKind.Elbo || objective.HasKlControls))
+            throw new ArgumentException($"objective {ConfigJson.Name(objective.Objective)}{(objective.HasKlControls ? " with KL controls" : "")}: a vq-vae trains on its own loss " +
+                "(reconstruction + codebook + β·commitment); it has no KL to weigh and its point-mass posterior no density for the IWAE bound or the disentangling objectives.");
         model.Validate();
         training.Validate();
         if (r.MaxMinutes is double m && !(m > 0)) throw new ArgumentException($"max_minutes {m}: expected a positive number of minutes.");
