@@ -64,8 +64,12 @@ internal static class EvalCommand
                 throw new UsageException($"--disentanglement: the run's data set {config.Data} has no ground-truth factors; the metrics need a data set with them (dsprites, dsprites-small).");
             if (p.GetValue(limit) is int l) test = test.Take(l);
             CommonOptions.Positive(p.GetValue(k), "--k");
+            var vq = model as Models.VqVae;
+            if (vq is not null && (p.GetValue(nll) || p.GetValue(plot) is not null))
+                throw new UsageException($"{(p.GetValue(nll) ? "--nll" : "--plot")}: {runPath} is a vq-vae, whose posterior is a point mass on its codes: it has no density to importance-sample and no KL per latent dimension. Its likelihood is its code prior's (vae train-prior).");
             var t = LossEvaluation.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
-            var latent = LatentStatistics.Compute(model, test);
+            var codebook = vq is null ? null : CodebookEvaluation.Compute(vq, test);
+            var latent = vq is null ? LatentStatistics.Compute(model, test) : null;
             LikelihoodEstimate? is_ = p.GetValue(nll) ? ImportanceSampling.Estimate(model, test, p.GetValue(k), p.GetValue(seed), config.Training.Binarize) : null;
             var fields = new Dictionary<string, object?> { ["run"] = runPath, ["data"] = config.Data, ["family"] = model.Family, ["examples"] = t.Count, ["loss"] = t.Loss };
             foreach (var term in t.Terms) fields[Models.LossTermLabels.Column(term.Name)] = term.Value;
@@ -98,10 +102,21 @@ internal static class EvalCommand
                 fields["classifier_test_accuracy"] = quality.ClassifierTestAccuracy;
                 fields["classifier"] = classifier.File;
             }
-            fields["active_units"] = latent.ActiveUnits;
-            fields["latent_dim"] = latent.Activity.Length;
-            fields["activity"] = latent.Activity;
-            fields["kl_per_dimension"] = latent.KlPerDimension;
+            if (latent is not null)
+            {
+                fields["active_units"] = latent.ActiveUnits;
+                fields["latent_dim"] = latent.Activity.Length;
+                fields["activity"] = latent.Activity;
+                fields["kl_per_dimension"] = latent.KlPerDimension;
+            }
+            if (codebook is not null)
+            {
+                fields["mse_per_pixel"] = codebook.PixelMse;
+                fields["mse_per_image"] = codebook.ImageMse;
+                fields["perplexity"] = codebook.Usage.Perplexity;
+                fields["codes_in_use"] = codebook.Usage.CodesInUse;
+                fields["codebook_size"] = codebook.CodebookSize;
+            }
             IReadOnlyList<MetricScore>? metrics = null;
             if (p.GetValue(disentanglement))
             {
@@ -116,7 +131,7 @@ internal static class EvalCommand
             if (plotFile is not null)
             {
                 ImageOutput.EnsureFolder(plotFile);
-                using var chart = Charts.KlPerDimension(latent, $"{test.Name} test set: KL per latent dimension ({latent.ActiveUnits} of {latent.Activity.Length} active)");
+                using var chart = Charts.KlPerDimension(latent!, $"{test.Name} test set: KL per latent dimension ({latent!.ActiveUnits} of {latent.Activity.Length} active)");
                 chart.SavePng(plotFile);
                 fields["plot"] = plotFile;
             }
@@ -131,8 +146,14 @@ internal static class EvalCommand
                 $"{test.Name} test set, {t.Count} examples: Loss {t.Loss:F4}{string.Concat(t.Terms.Select(x => $"  {Models.LossTermLabels.Label(x.Name)} {x.Value:F4}"))} (nats per example)"));
             if (is_ is not null)
                 console.Line(string.Create(CultureInfo.InvariantCulture, $"Importance-sampled NLL (k = {is_.Samples}): {is_.Nll:F4} nats  (−ELBO with the same samples: {is_.Elbo:F4})"));
-            console.Line($"Active units (Cov_x E[z_u] > {latent.Threshold}): {latent.ActiveUnits} of {latent.Activity.Length}");
-            console.Line("KL per dimension: " + string.Join(" ", latent.KlPerDimension.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))));
+            if (latent is not null)
+            {
+                console.Line($"Active units (Cov_x E[z_u] > {latent.Threshold}): {latent.ActiveUnits} of {latent.Activity.Length}");
+                console.Line("KL per dimension: " + string.Join(" ", latent.KlPerDimension.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))));
+            }
+            if (codebook is not null)
+                console.Line(string.Create(CultureInfo.InvariantCulture,
+                    $"Reconstruction MSE {codebook.PixelMse:F5} per pixel, {codebook.ImageMse:F3} per image; codebook perplexity {codebook.Usage.Perplexity:F1}, {codebook.Usage.CodesInUse} of {codebook.CodebookSize} codes in use"));
             if (quality is not null)
             {
                 console.Line(string.Create(CultureInfo.InvariantCulture,

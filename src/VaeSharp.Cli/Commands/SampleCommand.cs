@@ -78,6 +78,8 @@ internal static class SampleCommand
             {
                 if (fitted) console.Line($"Fitted the sampler ({sampler.Description}) and saved it to {samplerFile}");
                 console.Line($"Wrote {n} {(table ? "sampled rows" : "samples")} to {file}{(sampler.Kind == SamplerKind.Normal ? "" : $" (z from the {sampler.Description})")}");
+                if (model is Models.VqVae { CodePrior: null } && sampler.Kind == SamplerKind.Normal)
+                    console.Error($"note: {runPath} has no prior over its codes yet; these samples decode codes drawn uniformly at random ({model.Prior.Description}). Train one with 'vae train-prior {runPath}'.");
             }
             return VaeCli.Ok;
         }));

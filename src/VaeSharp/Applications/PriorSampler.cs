@@ -15,7 +15,7 @@ public sealed class PriorSampler(LatentVariableModel model) : LatentSampler
     public override int LatentDim => _model.LatentDim;
 
     /// <inheritdoc />
-    public override string Description => "prior N(0, I)";
+    public override string Description => "prior " + _model.Prior.Description;
 
     /// <inheritdoc />
     public override float[] Sample(RandomGenerator rng, int count) => _model.Prior.Sample(rng, count, LatentDim).ToArray();

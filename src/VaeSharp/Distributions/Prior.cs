@@ -11,6 +11,9 @@ namespace VaeSharp.Distributions;
 /// </summary>
 public abstract class Prior
 {
+    /// <summary>What the prior is, in a few words for reports ("N(0, I)").</summary>
+    public virtual string Description => GetType().Name;
+
     /// <summary><paramref name="count"/> codes (count, <paramref name="dim"/>).</summary>
     public abstract Tensor Sample(RandomGenerator rng, int count, int dim);
 

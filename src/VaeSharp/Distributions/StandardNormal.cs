@@ -13,6 +13,9 @@ public sealed class StandardNormal : Prior
     private StandardNormal() { }
 
     /// <inheritdoc />
+    public override string Description => "N(0, I)";
+
+    /// <inheritdoc />
     public override Tensor Sample(RandomGenerator rng, int count, int dim) => Tensor.Normal(rng, 0f, 1f, count, dim);
 
     /// <inheritdoc />

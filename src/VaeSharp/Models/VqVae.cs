@@ -526,6 +526,10 @@ public sealed class VqVae : LatentVariableModel, IEpochStatistics
     // p(z_q): codes from the code prior (or uniform), looked up in the codebook.
     private sealed class CodebookPrior(VqVae model) : Prior
     {
+        public override string Description => model.CodePrior is null
+            ? $"uniform over the {model.CodebookSize} codes at each of the {model.GridHeight}×{model.GridWidth} grid positions (no code prior trained)"
+            : $"code prior over the {model.GridHeight}×{model.GridWidth} grid ({model.CodePrior.GetType().Name})";
+
         public override Tensor Sample(RandomGenerator rng, int count, int dim)
         {
             if (dim != model.LatentDim) throw new ArgumentException($"A VQ-VAE's codes have {model.LatentDim} values; asked for {dim}.");
