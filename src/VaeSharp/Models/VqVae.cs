@@ -222,6 +222,13 @@ public sealed class VqVae : LatentVariableModel, IEpochStatistics
         return DecodeGrid(z.Reshape(z.Shape[0] * GridHeight * GridWidth, CodeDim), z.Shape[0]);
     }
 
+    /// <summary>z_e, the encoder's outputs before quantisation, flattened as <see cref="Encode"/>'s codes (N, H·W·D); differentiable.</summary>
+    public Tensor EncodeContinuous(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return FlattenGrid(_encoder.Forward(x)).Reshape(x.Shape[0], LatentDim);
+    }
+
     /// <summary>The grid of nearest-code indices of each example of <paramref name="x"/> (N, input shape): N·H·W values, row-major
     /// grid after grid. Without gradients; counts nothing.</summary>
     public int[] EncodeCodes(Tensor x)
@@ -527,7 +534,7 @@ public sealed class VqVae : LatentVariableModel, IEpochStatistics
     private sealed class CodebookPrior(VqVae model) : Prior
     {
         public override string Description => model.CodePrior is null
-            ? $"uniform over the {model.CodebookSize} codes at each of the {model.GridHeight}×{model.GridWidth} grid positions (no code prior trained)"
+            ? $"uniform over the {model.CodebookSize} codes at each of the {model.GridHeight}×{model.GridWidth} grid positions"
             : $"code prior over the {model.GridHeight}×{model.GridWidth} grid ({model.CodePrior.GetType().Name})";
 
         public override Tensor Sample(RandomGenerator rng, int count, int dim)

@@ -50,7 +50,7 @@ public class FamiliesAndObjectivesTests
         Assert.True(evalCode == 0, evalErr);
         Assert.Contains("Reconstruction Loss", evalOut);
 
-        var bad = CliRunner.Run("train", "--family", "vq-vae", "--epochs", "1");
+        var bad = CliRunner.Run("train", "--family", "no-such-family", "--epochs", "1");
         Assert.Equal(2, bad.Code);
         Assert.Contains("vae", bad.Err);
         var contradiction = CliRunner.Run("train", "--family", "vae", "--conditional", "--epochs", "1", "--train-limit", "10", "--out", Path.Combine(CliRunner.TempDir(), "x"));

@@ -88,7 +88,7 @@ public class RunConfigTests
     }
 
     [Theory]
-    [InlineData("""{ "format_version": 2, "model": { "family": "vq-vae" }, "training": {} }""", "model.family 'vq-vae': expected one of vae, cvae")]
+    [InlineData("""{ "format_version": 2, "model": { "family": "no-such-family" }, "training": {} }""", "model.family 'no-such-family': expected one of vae, cvae")]
     [InlineData("""{ "format_version": 3, "model": { "family": "vae" } }""", "format_version 3")]
     [InlineData("""{ "format_version": "2", "model": { "family": "vae" } }""", "format_version \"2\": expected an integer")]
     [InlineData("""{ "format_version": 2, "model": { "family": "vae", "latent_dim": 0 }, "training": {} }""", "latent_dim 0")]
