@@ -62,7 +62,7 @@ internal static class TrainPriorCommand
                         $"Encoded {trainGrids.Count} training and {testGrids.Count} test examples of {config.Data} to {vq.GridHeight} × {vq.GridWidth} grids of {vq.CodebookSize} codes in {seconds:F1} s"));
                     console.Line(string.Create(CultureInfo.InvariantCulture,
                         $"Prior: {prior.Description} ({prior.ParameterCount():N0} parameters); Adam, lr {request.Training.LearningRate}, batch {request.Training.BatchSize}, {request.Training.Epochs} epochs, seed {request.Seed}"));
-                    if (!prior.Config.IsConditional && train.ClassCount > 0 && request.Conditional is false)
+                    if (!prior.Config.IsConditional && train.ClassCount > 0)
                         console.Line("Unconditional (--unconditional): 'vae sample' will take no --label.");
                 },
                 epochDone: report =>

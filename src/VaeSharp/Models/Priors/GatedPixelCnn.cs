@@ -141,7 +141,7 @@ public sealed class GatedPixelCnn : Module, ICodePrior
 
     /// <summary>Draws <paramref name="count"/> grids ancestrally, position by position in raster order, from softmax(logits / T).</summary>
     /// <param name="count">Grids to draw.</param>
-    /// <param name="rng">The generator (one uniform number per position of each grid, in raster order, grid by grid).</param>
+    /// <param name="rng">The generator: one uniform number per grid and position (positions in raster order, the grids of a batch of 500 at each).</param>
     /// <param name="labels">One label per grid, iff the prior is conditional.</param>
     /// <param name="temperature">T &gt; 0; 1 draws from the model itself, lower values sharpen it.</param>
     public int[] Sample(int count, RandomGenerator rng, int[]? labels, float temperature)
