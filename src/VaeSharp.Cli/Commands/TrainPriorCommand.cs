@@ -48,6 +48,9 @@ internal static class TrainPriorCommand
             if (model is not VqVae vq)
                 throw new UsageException($"{runPath} is a {model.Description} run (family {model.Family}); train-prior trains the code prior of a VQ-VAE (vae train --family vq-vae).");
             var (train, test) = DatasetCatalog.Load(config, p.GetValue(dataDir));
+            // The examples the VQ-VAE was trained and tested on (vae train --train-limit / --test-limit).
+            if (config.TrainLimit is int trainLimit) train = train.Take(trainLimit);
+            if (config.TestLimit is int testLimit) test = test.Take(testLimit);
             bool text = !p.GetValue(json);
             var request = new PriorTrainingRequest
             {

@@ -152,6 +152,17 @@ public sealed class TrainPriorCommandTests(PriorRunsFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void TrainPrior_UsesTheExamplesTheRunWasTrainedOn()
+    {
+        string run = Path.Combine(CliRunner.TempDir(), "limited");
+        Assert.Equal(0, Vae("train", "--family", "vq-vae", "--arch", "conv", "--channels", "4,8", "--latent-dim", "4", "--codebook-size", "16",
+            "--residual-channels", "4", "--epochs", "1", "--train-limit", "300", "--test-limit", "100", "--out", run).Code);
+        var r = Vae(["train-prior", run, .. Small]);
+        Assert.True(r.Code == 0, r.Err);
+        Assert.Contains("Encoded 300 training and 100 test examples", r.Out);
+    }
+
+    [Fact]
     public void TrainPrior_RefusesBadInput()
     {
         AssertBadInput(Vae(["train-prior", fixture.VaeRun, .. Small]), fixture.VaeRun, "VQ-VAE", "vq-vae");
