@@ -82,7 +82,7 @@ internal static class TrainCommand
         var codebookSize = new Option<int>("--codebook-size") { Description = "vq-vae: K, the number of codebook vectors. Default 512 (the vqvae presets: 256)." };
         var codeDim = new Option<int>("--code-dim") { Description = "vq-vae: D, the dimension of each code vector (the run's latent_dim; the same as --latent-dim). Default 20 (the vqvae presets: 16)." };
         var commitment = new Option<float>("--commitment") { Description = "vq-vae: β, the weight of the commitment term ‖z_e − sg[e]‖². Default 0.25." };
-        var codebookUpdate = CommonOptions.Choice<CodebookUpdate>("--codebook-update", "vq-vae: loss (the codebook term ‖sg[z_e] − e‖² trains it) or ema (exponential moving averages, decay --ema-decay, no codebook term). Default loss.");
+        var codebookUpdate = CommonOptions.Choice<CodebookUpdate>("--codebook-update", "vq-vae: loss (the codebook term ‖sg[z_e] − e‖² trains it) or ema (exponential moving averages, decay --ema-decay, no codebook term). Default loss (the vqvae presets: ema).");
         var emaDecay = new Option<float>("--ema-decay") { Description = "vq-vae with --codebook-update ema: the decay γ. Default 0.99." };
         var deadCodes = CommonOptions.Choice("--dead-code-restart", "vq-vae: on (default) restarts a code that no encoder output chose for --dead-code-steps steps at a random encoder output of the batch; off keeps it.", ["on", "off"]);
         var deadCodeSteps = new Option<int>("--dead-code-steps") { Description = "vq-vae: steps without an assignment after which a code is dead. Default 100." };

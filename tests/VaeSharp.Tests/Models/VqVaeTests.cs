@@ -369,7 +369,7 @@ public class VqVaeTests
 
         var (config, _) = new TrainingRequest().Resolve(TestData.TwoPrototypes(8), "s", TrainingPreset.VqVaeMnist);
         var preset = Assert.IsType<VqVaeConfig>(config.Model);
-        Assert.Equal((256, 16, 0.25f, CodebookUpdate.Loss), (preset.CodebookSize, preset.LatentDim, preset.Commitment, preset.CodebookUpdate));
+        Assert.Equal((256, 16, 0.25f, CodebookUpdate.Ema), (preset.CodebookSize, preset.LatentDim, preset.Commitment, preset.CodebookUpdate));
     }
 
     [Fact]
