@@ -33,6 +33,7 @@ internal static class VaeCli
         root.Subcommands.Add(ImputeCommand.Create(console));
         root.Subcommands.Add(DenoiseCommand.Create(console));
         root.Subcommands.Add(AugmentCommand.Create(console));
+        root.Subcommands.Add(TrainPriorCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -46,6 +46,10 @@ public enum RngStream : ulong
     DisentanglementMetrics = 19,
     /// <summary>A VQ-VAE's dead-code restarts: which encoder outputs of the batch restart them (seeded by the model's seed, forked by its training step).</summary>
     CodebookRestart = 20,
+    /// <summary>A code prior (the VQ-VAE's PixelCNN): its initial weights (fork 0, seeded by the prior's seed) and its training order (fork 1).</summary>
+    PriorTraining = 22,
+    /// <summary>Code grids drawn from a code prior by <c>vae train-prior</c> (its sample grid) and the prior's own checks.</summary>
+    PriorSampling = 23,
 }
 
 /// <summary>Creates the generator of a stream.</summary>

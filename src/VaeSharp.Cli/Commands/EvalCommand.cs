@@ -69,6 +69,7 @@ internal static class EvalCommand
                 throw new UsageException($"{(p.GetValue(nll) ? "--nll" : "--plot")}: {runPath} is a vq-vae, whose posterior is a point mass on its codes: it has no density to importance-sample and no KL per latent dimension. Its likelihood is its code prior's (vae train-prior).");
             var t = LossEvaluation.Evaluate(model, test, config.Training.Binarize, p.GetValue(seed));
             var codebook = vq is null ? null : CodebookEvaluation.Compute(vq, test);
+            var priorScore = vq is { CodePrior: not null } ? PriorEvaluation.Evaluate(vq, test) : null;
             var latent = vq is null ? LatentStatistics.Compute(model, test) : null;
             var nllClock = System.Diagnostics.Stopwatch.StartNew();
             LikelihoodEstimate? is_ = p.GetValue(nll) ? ImportanceSampling.Estimate(model, test, p.GetValue(k), p.GetValue(seed), config.Training.Binarize) : null;
@@ -120,6 +121,15 @@ internal static class EvalCommand
                 fields["codes_in_use"] = codebook.Usage.CodesInUse;
                 fields["codebook_size"] = codebook.CodebookSize;
             }
+            if (priorScore is not null)
+            {
+                // −log p(z(x)) of the code prior, and with the reconstruction term the −ELBO bound on −log p(x) (q is a point mass).
+                fields["prior_nll"] = priorScore.Nll;
+                fields["prior_bits_per_code"] = priorScore.BitsPerCode;
+                fields["prior_bits_per_pixel"] = priorScore.BitsPerPixel;
+                fields["prior_conditional"] = priorScore.Conditional;
+                fields["nll_bound"] = t.Terms.FirstOrDefault(x => x.Name == Models.LossTermLabels.Reconstruction) is { } rec ? rec.Value + priorScore.Nll : null;
+            }
             IReadOnlyList<MetricScore>? metrics = null;
             if (p.GetValue(disentanglement))
             {
@@ -157,6 +167,12 @@ internal static class EvalCommand
             if (codebook is not null)
                 console.Line(string.Create(CultureInfo.InvariantCulture,
                     $"Reconstruction MSE {codebook.PixelMse:F5} per pixel, {codebook.ImageMse:F3} per image; codebook perplexity {codebook.Usage.Perplexity:F1}, {codebook.Usage.CodesInUse} of {codebook.CodebookSize} codes in use"));
+            if (priorScore is not null)
+            {
+                string bound = fields["nll_bound"] is double b ? string.Create(CultureInfo.InvariantCulture, $"; with the reconstruction term, −log p(x{(priorScore.Conditional ? " | y" : "")}) ≤ {b:F3} nats") : "";
+                console.Line(string.Create(CultureInfo.InvariantCulture,
+                    $"Code prior{(priorScore.Conditional ? " (given the labels)" : "")}: NLL {priorScore.Nll:F3} nats per image = {priorScore.BitsPerCode:F4} bits per code position ({priorScore.CodesPerImage} per image), {priorScore.BitsPerPixel:F5} bits per pixel ({priorScore.PixelsPerImage}){bound}"));
+            }
             if (quality is not null)
             {
                 console.Line(string.Create(CultureInfo.InvariantCulture,

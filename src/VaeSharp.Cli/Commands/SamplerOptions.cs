@@ -15,7 +15,7 @@ internal sealed class SamplerOptions
         Description = "Where z comes from: normal = the prior N(0, I); gmm = a Gaussian mixture fitted by EM to the training set's posterior means " +
             "(per class for a conditional model); posterior = the aggregate posterior (a random training example's q(z|x)). gmm and posterior are " +
             "fitted on first use and kept in RUN/samplers/. Default: gmm for a conditional model (its samples then follow their label: 98.6 % " +
-            "against 72.6 % with N(0, I), docs/generation.md), normal otherwise.",
+            "against 72.6 % with N(0, I), docs/generation.md), normal otherwise (for a VQ-VAE: its code prior, the PixelCNN of vae train-prior).",
     };
 
     public Option<int> Components { get; } = new("--components")
@@ -30,7 +30,7 @@ internal sealed class SamplerOptions
 
     public SamplerKind Kind(ParseResult p, LatentVariableModel model) =>
         p.GetValue(Sampler) is string given ? ConfigJson.Parse<SamplerKind>(given, "--sampler")
-        : model.IsConditional ? SamplerKind.Gmm : SamplerKind.Normal;
+        : model.IsConditional && model is not VqVae ? SamplerKind.Gmm : SamplerKind.Normal;   // a VQ-VAE's conditional prior is its PixelCNN
 
     public (LatentSampler Sampler, bool Fitted, string? File) Open(ParseResult p, string runPath, RunConfig config, LatentVariableModel model, string? dataDir)
     {

@@ -87,7 +87,7 @@ public sealed class RunFolder
         AtomicFile.Write(File(MetricsFile), s => s.Write(bytes));
     }
 
-    /// <summary>Removes a previous run's files (config, model, metrics, loss chart, image grids, checkpoints), so a new run
+    /// <summary>Removes a previous run's files (config, model, metrics, loss chart, image grids, checkpoints, code prior), so a new run
     /// leaves none of them behind; other files stay.</summary>
     public void ClearRun()
     {
@@ -95,6 +95,7 @@ public sealed class RunFolder
         foreach (var pattern in patterns)
             foreach (var file in Directory.EnumerateFiles(Path, pattern)) System.IO.File.Delete(file);
         foreach (var dir in Directory.EnumerateDirectories(Path, Training.Checkpoint.FolderName + "*")) Directory.Delete(dir, recursive: true);
+        if (Directory.Exists(PriorFolder.PathOf(Path))) Directory.Delete(PriorFolder.PathOf(Path), recursive: true);   // a prior of the codes of the model being replaced
         _metrics.Clear();
     }
 
@@ -121,15 +122,18 @@ public sealed class RunFolder
     /// <summary>The full path of <paramref name="name"/> in this folder.</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
-    /// <summary>Reads config.json and model.safetensors of the run at <paramref name="path"/>.</summary>
+    /// <summary>Reads config.json and model.safetensors of the run at <paramref name="path"/>; a VQ-VAE run's code prior
+    /// (<c>RUN/prior/</c>, <see cref="PriorFolder"/>) too, attached as its <see cref="VqVae.CodePrior"/>, unless <paramref name="loadPrior"/> is false.</summary>
     /// <exception cref="FileFormatException">A file is missing or malformed; the message names it and the problem.</exception>
-    public static (RunConfig Config, LatentVariableModel Model) Load(string path)
+    public static (RunConfig Config, LatentVariableModel Model) Load(string path, bool loadPrior = true)
     {
         if (!Directory.Exists(path)) throw new FileFormatException(path, "run folder not found");
         var config = ReadConfig(System.IO.Path.Combine(path, ConfigFile));
         var model = ModelFamilies.Create(config.Model);
         string modelFile = System.IO.Path.Combine(path, ModelFile);
         ModelIO.Load(model, modelFile);   // refuses non-finite weights, naming the tensor
+        if (loadPrior && model is VqVae vq && PriorFolder.Exists(path))
+            vq.CodePrior = PriorFolder.LoadFor(path, vq.CodebookSize, vq.GridHeight, vq.GridWidth).Prior;
         return (config, model);
     }
 
