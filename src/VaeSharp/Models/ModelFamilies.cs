@@ -12,6 +12,8 @@ public static class ModelFamilies
         ModelFamily.Of<VaeConfig>("vae", "VAE and β-VAE (Kingma & Welling 2014; Higgins et al. 2017)", c => new Vae(c), s => s.Apply(new VaeConfig { Beta = s.Beta })),
         ModelFamily.Of<ConditionalVaeConfig>("cvae", "conditional VAE on the data's labels (Sohn et al. 2015)", c => new ConditionalVae(c),
             s => s.Apply(new ConditionalVaeConfig { Beta = s.Beta, ClassCount = s.ClassCount > 0 ? s.ClassCount : throw new ArgumentException("family cvae: the data set has no labels to condition on.") })),
+        ModelFamily.Of<HierarchicalVaeConfig>("iwae-2layer", "the IWAE paper's VAE with two stochastic layers, z 100-50 (Burda et al. 2016); --latent-sizes for others", c => new HierarchicalVae(c), s => HierarchicalConfig.Configure(s, new HierarchicalVaeConfig())),
+        ModelFamily.Of<LadderVaeConfig>("ladder-vae", "Ladder VAE, z 64-32-16-8-4 with precision-weighted top-down inference (Sønderby et al. 2016); --latent-sizes for others", c => new LadderVae(c), s => HierarchicalConfig.Configure(s, new LadderVaeConfig())),
     ];
 
     /// <summary>The family names.</summary>
