@@ -85,6 +85,24 @@ public class HierarchicalFamiliesTests
     }
 
     [Fact]
+    public void OneLayerModel_IsTheVae_WeightForWeight_AndLossForLoss()
+    {
+        // One stochastic layer with blocks of two tanh layers is the VAE 16-8-8-3: the same weights drawn in the same
+        // order, the same loss, the same importance-sampled NLL.
+        var network = new NetworkConfig { Hidden = [8, 8], Activation = HiddenActivation.Tanh };
+        var vae = new Vae(new VaeConfig { InputShape = [1, 4, 4], LatentDim = 3, Network = network, Seed = 4 });
+        var oneLayer = new HierarchicalVae(new HierarchicalVaeConfig { InputShape = [1, 4, 4], LatentSizes = [3], LatentDim = 3, Network = network with { Hidden = [8] }, Seed = 4 });
+        Assert.Equal(vae.StateDict().SelectMany(e => e.Tensor.ToArray()), oneLayer.StateDict().SelectMany(e => e.Tensor.ToArray()));
+        var batch = TestData.Uniform(6);
+        var a = vae.Loss(batch, LossContext.Plain(new RandomGenerator(2)));
+        var b = oneLayer.Loss(batch, LossContext.Plain(new RandomGenerator(2)));
+        Assert.Equal(a["reconstruction"].Item(), b["reconstruction"].Item(), 5);
+        Assert.Equal(a["kl"].Item(), b["kl_1"].Item(), 5);
+        var data = TestData.Noise(20);
+        Assert.Equal(ImportanceSampling.Estimate(vae, data, 30).Nll, ImportanceSampling.Estimate(oneLayer, data, 30).Nll, 4);
+    }
+
+    [Fact]
     public void TwoLayerPosterior_IsBottomUp_z1GivenX_z2GivenZ1()
     {
         var model = new HierarchicalVae(SmallTwoLayer());
