@@ -44,6 +44,27 @@ public class HierarchicalFamiliesCliTests
     }
 
     [Fact]
+    public void TwoLayerModel_TrainsWithTheIwaeObjective_AndItsElboTermsAddUp()
+    {
+        string run = Path.Combine(CliRunner.TempDir(), "iwae2");
+        var (code, output, err) = CliRunner.Run("train", "--preset", "iwae-mnist-2layer", "--objective", "iwae", "--iwae-k", "3", "--hidden", "32,16",
+            "--epochs", "1", "--train-limit", "300", "--test-limit", "50", "--batch-size", "50", "--out", run);
+        Assert.True(code == 0, err);
+        var lines = output.Split('\n');
+        Assert.StartsWith("Training a 2-layer VAE (Burda et al. 2016; z 100-50) on mnist", lines[0]);
+        Assert.StartsWith("Loss = −L_3, the IWAE bound with k = 3", lines[1]);
+        var epoch = lines.Single(l => l.StartsWith("Epoch 1/1"));
+        double Figure(string label)
+        {
+            int at = epoch.IndexOf("  " + label + " ", StringComparison.Ordinal);
+            Assert.True(at >= 0, $"'{label}' missing from: {epoch}");
+            return double.Parse(epoch[(at + label.Length + 3)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Assert.Equal(Figure("−ELBO"), Figure("Reconstruction Loss") + Figure("KL Loss"), 2);
+        Assert.True(Figure("Loss") <= Figure("−ELBO") + 0.01, "−L_k is a tighter bound than the ELBO");
+    }
+
+    [Fact]
     public void LatentSizes_WithoutOneWidthPerLayer_IsRefusedByName()
     {
         var (code, _, err) = CliRunner.Run("train", "--family", "ladder-vae", "--latent-sizes", "8,4,2", "--hidden", "32,16", "--epochs", "1",
