@@ -96,16 +96,18 @@ public sealed class LadderVae : LatentVariableModel
     public override IReadOnlyList<string> LossTermNames { get; }
 
     /// <summary>The precision-weighted combination of the bottom-up Gaussian N(μ̂, σ̂²) and the top-down prior N(μ_p, σ_p²):
-    /// σ_q² = 1 / (σ̂⁻² + σ_p⁻²), μ_q = (μ̂ σ̂⁻² + μ_p σ_p⁻²) σ_q² (Sønderby et al. 2016, eq. 18–19).</summary>
+    /// σ_q² = 1 / (σ̂⁻² + σ_p⁻²), μ_q = (μ̂ σ̂⁻² + μ_p σ_p⁻²) σ_q² (Sønderby et al. 2016, eq. 18–19), computed in the
+    /// log-variances without forming a precision (which overflows for log σ² &lt; −88):
+    /// <code>
+    ///   w = σ̂⁻² / (σ̂⁻² + σ_p⁻²) = sigmoid(log σ_p² − log σ̂²),   μ_q = μ_p + w (μ̂ − μ_p),   log σ_q² = log σ̂² − softplus(log σ̂² − log σ_p²)
+    /// </code></summary>
     public static DiagonalGaussian Merge(DiagonalGaussian bottomUp, DiagonalGaussian topDown)
     {
         ArgumentNullException.ThrowIfNull(bottomUp);
         ArgumentNullException.ThrowIfNull(topDown);
-        var precisionHat = Ops.Exp(-bottomUp.LogVar);
-        var precisionP = Ops.Exp(-topDown.LogVar);
-        var precision = precisionHat + precisionP;
-        var mean = (bottomUp.Mean * precisionHat + topDown.Mean * precisionP) / precision;
-        return new DiagonalGaussian(mean, -Ops.Log(precision));
+        var d = bottomUp.LogVar - topDown.LogVar;
+        var w = Ops.Sigmoid(-d);
+        return new DiagonalGaussian(topDown.Mean + w * (bottomUp.Mean - topDown.Mean), bottomUp.LogVar - Ops.Softplus(d));
     }
 
     /// <summary>q(z_L | x) Π q(z_i | z_{i+1}, x), drawn top-down after one bottom-up pass.</summary>

@@ -174,10 +174,26 @@ public class HierarchicalFamiliesTests
         Assert.Equal(0.4, Math.Exp(merged.LogVar.Data[1]), 5);
         // Symmetric in its arguments, and equal Gaussians merge to the same mean with half the variance.
         var swapped = LadderVae.Merge(topDown, bottomUp);
-        Assert.Equal(merged.Mean.ToArray(), swapped.Mean.ToArray());
+        for (int j = 0; j < 2; j++)
+        {
+            Assert.Equal(merged.Mean.Data[j], swapped.Mean.Data[j], 5);
+            Assert.Equal(merged.LogVar.Data[j], swapped.LogVar.Data[j], 5);
+        }
         var same = LadderVae.Merge(topDown, topDown);
         Assert.Equal(topDown.Mean.ToArray(), same.Mean.ToArray());
         Assert.Equal(1.5, Math.Exp(same.LogVar.Data[0]), 5);
+    }
+
+    [Fact]
+    public void PrecisionWeightedMerge_StaysFinite_ForExtremeLogVariances()
+    {
+        // log σ̂² = −100 (a precision of e^100, beyond float) merges to the bottom-up Gaussian; +100 to the prior.
+        var bottomUp = new DiagonalGaussian(Tensor.FromArray([1f, 1f], 1, 2), Tensor.FromArray([-100f, 100f], 1, 2));
+        var topDown = new DiagonalGaussian(Tensor.FromArray([3f, 3f], 1, 2), Tensor.FromArray([0f, 0f], 1, 2));
+        var merged = LadderVae.Merge(bottomUp, topDown);
+        Assert.Equal([1f, 3f], merged.Mean.ToArray());
+        Assert.Equal(-100f, merged.LogVar.Data[0], 3);
+        Assert.Equal(0f, merged.LogVar.Data[1], 3);
     }
 
     [Fact]
