@@ -109,6 +109,11 @@ internal static class EvalCommand
             if (latent is not null)
             {
                 fields["active_units"] = latent.ActiveUnits;
+                if (latent.LayerSizes is { } layerSizes)
+                {
+                    fields["latent_sizes"] = layerSizes;
+                    fields["active_units_per_layer"] = latent.ActiveUnitsPerLayer;
+                }
                 fields["latent_dim"] = latent.Activity.Length;
                 fields["activity"] = latent.Activity;
                 fields["kl_per_dimension"] = latent.KlPerDimension;
@@ -161,7 +166,10 @@ internal static class EvalCommand
                 console.Line(string.Create(CultureInfo.InvariantCulture, $"Importance-sampled NLL (k = {is_.Samples}): {is_.Nll:F4} nats  (−ELBO with the same samples: {is_.Elbo:F4})"));
             if (latent is not null)
             {
-                console.Line($"Active units (Cov_x E[z_u] > {latent.Threshold}): {latent.ActiveUnits} of {latent.Activity.Length}");
+                string perLayer = latent.LayerSizes is { } sizes
+                    ? "; per layer " + string.Join(", ", latent.ActiveUnitsPerLayer.Select((a, i) => $"z{i + 1} {a}/{sizes[i]}"))
+                    : "";
+                console.Line($"Active units (Cov_x E[z_u] > {latent.Threshold}): {latent.ActiveUnits} of {latent.Activity.Length}{perLayer}");
                 console.Line("KL per dimension: " + string.Join(" ", latent.KlPerDimension.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))));
             }
             if (codebook is not null)

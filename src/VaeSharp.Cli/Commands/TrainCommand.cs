@@ -36,6 +36,7 @@ internal static class TrainCommand
         var adamEps = new Option<float>("--adam-epsilon") { Description = $"Adam's ε. Default {Invariant(d.AdamEpsilon)} (the iwae-mnist preset: 1e-4)." };
         var latent = new Option<int>("--latent-dim") { Description = $"Latent dimension. Default {d.LatentDim}." };
         var hidden = new Option<string>("--hidden") { Description = "Hidden widths, comma-separated (the decoder mirrors them). Default 400, or 256 for conv." };
+        var latentSizes = new Option<string>("--latent-sizes") { Description = "iwae-2layer, ladder-vae: |z_i| per stochastic layer, z₁ (next to the data) first, comma-separated, with --hidden giving one width per layer; the latent dimension is their sum. Default 100,50 (iwae-2layer) or 64,32,16,8,4 (ladder-vae)." };
         var activation = CommonOptions.Choice<HiddenActivation>("--activation", "Hidden activation. Default relu.");
         var beta = new Option<float>("--beta") { Description = $"KL weight β (1 = VAE, > 1 = β-VAE). Default {Invariant(d.Beta)}." };
         var likelihood = CommonOptions.Choice<LikelihoodKind>("--likelihood", "p(x|z): bernoulli, gaussian (fixed σ) or gaussian-learned. Default bernoulli; a table gets table (one likelihood per column) by itself.");
@@ -50,7 +51,7 @@ internal static class TrainCommand
         var arch = CommonOptions.Choice<NetworkBody>("--arch", "Network: mlp (dense layers) or conv (stride-2 convolutions + transposed convolutions). Default mlp.");
         var channels = new Option<string>("--channels") { Description = "Conv: channels of each stride-2 convolution, comma-separated. Default 32,64." };
         var kernel = new Option<int>("--kernel-size") { Description = $"Conv: kernel size. Default {d.KernelSize}." };
-        var batchNorm = new Option<bool>("--batch-norm") { Description = "Conv: batch normalisation after each convolution." };
+        var batchNorm = new Option<bool>("--batch-norm") { Description = "Conv: batch normalisation after each convolution; iwae-2layer, ladder-vae: after each dense layer (the ladder-mnist preset has it)." };
         var preset = CommonOptions.Choice("--preset",
             "A published configuration; options given explicitly override it: " + string.Join("; ", TrainingPreset.All.Select(p => $"{p.Name} ({p.Description})")) + ".",
             [.. TrainingPreset.All.Select(p => p.Name)]);
@@ -93,7 +94,7 @@ internal static class TrainCommand
 
         var cmd = new Command("train", "Train a model and write a run folder (config.json, model.safetensors, metrics.csv, PNG grids).")
         {
-            data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
+            data, dataDir, family, conditional, epochs, batch, lr, adamEps, latent, latentSizes, hidden, activation, beta, likelihood, gaussianStd, binarize, seed, threads, output,
             trainLimit, testLimit, json, arch, channels, kernel, batchNorm, preset, objective, iwaeK, klSchedule, klWarmup, klCycles, klRatio,
             capGamma, capMax, capSteps, freeBits, lrSchedule, optimizer, maxMinutes, resume, checkpointMinutes, clipGrad, overwrite, onNonFinite, maxRollbacks,
             normalClasses, trainNoise, tcAlpha, tcGamma, tcEstimator, factorGamma, discLr, dipOd, dipD,
@@ -147,6 +148,7 @@ internal static class TrainCommand
                 Body = Typed<NetworkBody>(arch), Hidden = p.GetValue(hidden) is string h ? CommonOptions.ParseWidths(h, "--hidden") : null,
                 Activation = Typed<HiddenActivation>(activation), Channels = p.GetValue(channels) is string c ? CommonOptions.ParseWidths(c, "--channels") : null,
                 KernelSize = Given(kernel), BatchNorm = p.GetValue(batchNorm) ? true : null, LatentDim = Given(latent) ?? Given(codeDim),
+                LatentSizes = p.GetValue(latentSizes) is string ls ? CommonOptions.ParseWidths(ls, "--latent-sizes") : null,
                 Likelihood = Typed<LikelihoodKind>(likelihood), GaussianStd = Given(gaussianStd), Beta = Given(beta),
                 Epochs = Given(epochs), BatchSize = Given(batch), LearningRate = Given(lr), AdamEpsilon = Given(adamEps),
                 Binarize = Typed<Binarization>(binarize), LrSchedule = Typed<LrScheduleKind>(lrSchedule), Optimizer = Typed<OptimizerKind>(optimizer), Seed = Given(seed),

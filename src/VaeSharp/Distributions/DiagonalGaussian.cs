@@ -51,7 +51,7 @@ public sealed class DiagonalGaussian : LatentDistribution
     public override (Tensor Z, Tensor LogProb) SampleWithLogProb(RandomGenerator noise) => SampleWithLogProb(Tensor.RandnLike(noise, Mean));
 
     /// <summary>z = μ + σ ⊙ ε with log q(z) = −½ Σ (ε² + log σ² + log 2π), for a given ε.</summary>
-    public (Tensor Z, Tensor LogProb) SampleWithLogProb(Tensor eps)
+    public override (Tensor Z, Tensor LogProb) SampleWithLogProb(Tensor eps)
     {
         var z = Reparameterize(eps);
         var logQ = (Ops.Sum(LogVar, 1) + Ops.Sum(Ops.Square(eps), 1)) * -0.5f - Dim * HalfLog2Pi;

@@ -26,6 +26,13 @@ public abstract class LatentDistribution
     /// <summary>One draw z with its log-density log q(z), shape (N), computed the cheapest exact way.</summary>
     public abstract (Tensor Z, Tensor LogProb) SampleWithLogProb(RandomGenerator noise);
 
+    /// <summary>A reparameterised draw z = g(ε) from standard normal noise <paramref name="eps"/> (N, D), with its log q(z) (N):
+    /// importance sampling fills ε from each example's own stream, so its estimate does not depend on batching. A
+    /// posterior without such a form (a codebook) throws.</summary>
+    /// <exception cref="NotSupportedException">The distribution is not a transform of standard normal noise.</exception>
+    public virtual (Tensor Z, Tensor LogProb) SampleWithLogProb(Tensor eps) =>
+        throw new NotSupportedException($"A {GetType().Name} posterior is not drawn from standard normal noise; importance sampling needs one that is (a Gaussian, or a hierarchy of them).");
+
     /// <summary>log q(z) per example (N), summed over the latent dimensions.</summary>
     public abstract Tensor LogProb(Tensor z);
 

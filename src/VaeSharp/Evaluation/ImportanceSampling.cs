@@ -13,7 +13,8 @@ namespace VaeSharp.Evaluation;
 /// in chunks of samples, and each example's log-mean-exp is accumulated in double precision with a running
 /// maximum, so k is limited only by time. Example e's samples come from its own generator (the stream forked
 /// by e), so the estimate does not depend on how examples and samples are grouped into decoder passes.
-/// Needs a reparameterisable Gaussian posterior.
+/// Needs a posterior drawn from standard normal noise (<see cref="LatentDistribution.SampleWithLogProb(Tensor)"/>): a
+/// diagonal Gaussian, or a hierarchy of them (<see cref="HierarchicalGaussian"/>), whose full q(z₁, …, z_L | x) is then used.
 /// </summary>
 public static class ImportanceSampling
 {
@@ -77,8 +78,7 @@ public static class ImportanceSampling
                     var eps = Tensor.Zeros(s * n, d);   // row j·n + i: sample done + j of example i
                     for (int j = 0; j < s; j++)
                         for (int i = 0; i < n; i++) perExample[i].FillNormal(eps.Data.Slice((j * n + i) * d, d));
-                    var logW = Iwae.LogWeights(model, x, s, q => q is DiagonalGaussian g ? g.SampleWithLogProb(eps)
-                        : throw new NotSupportedException($"Importance sampling needs a Gaussian posterior; this model's is a {q.GetType().Name}.")).LogW.Data;   // (s, n)
+                    var logW = Iwae.LogWeights(model, x, s, q => q.SampleWithLogProb(eps)).LogW.Data;   // (s, n)
                     for (int j = 0; j < s; j++)
                         for (int i = 0; i < n; i++)
                         {

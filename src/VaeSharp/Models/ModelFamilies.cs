@@ -14,6 +14,8 @@ public static class ModelFamilies
             s => s.Apply(new ConditionalVaeConfig { Beta = s.Beta, ClassCount = s.ClassCount > 0 ? s.ClassCount : throw new ArgumentException("family cvae: the data set has no labels to condition on.") })),
         ModelFamily.Of<VqVaeConfig>("vq-vae", "VQ-VAE, a grid of discrete codes (van den Oord et al. 2017)", c => new VqVae(c),
             s => s.Apply(new VqVaeConfig()) with { Network = s.Network with { Body = Networks.NetworkBody.Conv, Hidden = [] } }),
+        ModelFamily.Of<HierarchicalVaeConfig>("iwae-2layer", "the IWAE paper's VAE with two stochastic layers, z 100-50 (Burda et al. 2016); --latent-sizes for others", c => new HierarchicalVae(c), s => HierarchicalConfig.Configure(s, new HierarchicalVaeConfig())),
+        ModelFamily.Of<LadderVaeConfig>("ladder-vae", "Ladder VAE, z 64-32-16-8-4 with precision-weighted top-down inference (Sønderby et al. 2016); --latent-sizes for others", c => new LadderVae(c), s => HierarchicalConfig.Configure(s, new LadderVaeConfig())),
     ];
 
     /// <summary>The family names.</summary>

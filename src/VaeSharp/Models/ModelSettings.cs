@@ -12,8 +12,11 @@ namespace VaeSharp.Models;
 /// <param name="GaussianStd">σ of a Gaussian likelihood.</param>
 /// <param name="Beta">KL weight, for the families that have one.</param>
 /// <param name="Seed">Seed of the initial weights.</param>
+/// <param name="LatentSizes">|z_i| per stochastic layer for the hierarchical families (null: the family's own).</param>
+/// <param name="HiddenGiven">Whether the request gave the hidden widths (false: the built-in default, so a family with
+/// widths of its own uses those).</param>
 public sealed record ModelSettings(int[] InputShape, int ClassCount, int LatentDim, NetworkConfig Network,
-    LikelihoodKind Likelihood, float GaussianStd, float Beta, ulong Seed)
+    LikelihoodKind Likelihood, float GaussianStd, float Beta, ulong Seed, int[]? LatentSizes = null, bool HiddenGiven = true)
 {
     /// <summary><paramref name="config"/> with the settings every family shares (input shape, latent dimension, network,
     /// likelihood, seed) taken from these; the family's own fields stay as given.</summary>

@@ -29,6 +29,23 @@ internal static class Layers
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
     };
 
+    // depth dense layers of width, each Linear → (BatchNorm1d) → activation: a deterministic block of the hierarchical families.
+    public static Sequential Block(int inF, int width, int depth, HiddenActivation activation, bool batchNorm, RandomGenerator rng)
+    {
+        var seq = new Sequential();
+        for (int i = 0; i < depth; i++)
+        {
+            if (batchNorm)
+            {
+                seq.Add(new Linear(i == 0 ? inF : width, width, rng));
+                seq.Add(new BatchNorm1d(width));
+                seq.Add(Create(activation));
+            }
+            else AddDense(seq, i == 0 ? inF : width, width, activation, rng);
+        }
+        return seq;
+    }
+
     public static void AddDense(Sequential seq, int inF, int outF, HiddenActivation activation, RandomGenerator rng)
     {
         var fused = Fused(activation);

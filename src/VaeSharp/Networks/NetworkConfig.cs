@@ -28,7 +28,7 @@ public sealed record NetworkConfig
     /// <summary>Conv only: kernel size of the convolutions.</summary>
     public int KernelSize { get; init; } = 3;
 
-    /// <summary>Conv only: batch normalisation after each convolution.</summary>
+    /// <summary>Batch normalisation after each convolution (conv body), or after each dense layer of the hierarchical families (iwae-2layer, ladder-vae).</summary>
     public bool BatchNorm { get; init; }
 
     /// <summary>Checks the values for inputs of <paramref name="inputShape"/>; throws <see cref="ArgumentException"/> naming the field and the expected value.</summary>

@@ -39,7 +39,8 @@ public static class Iwae
     }
 
     /// <summary>−L_k averaged over the batch, with the ELBO's terms reported beside it: neg_elbo = reconstruction + kl
-    /// (mean −log p(x | z_i) over the k samples, and the analytic KL).</summary>
+    /// (mean −log p(x | z_i) over the k samples, and the analytic KL; for a hierarchical prior, whose KL has no closed form,
+    /// the samples' mean log q(z_i | x) − log p(z_i)).</summary>
     public static ModelLoss Compute(LatentVariableModel model, Batch batch, int k, RandomGenerator noise)
     {
         int n = batch.Count;
@@ -48,7 +49,8 @@ public static class Iwae
         using (GradMode.NoGrad())
         {
             var recon = -Ops.Mean(logPx);
-            var kl = model.Prior.Kl(posterior, Reduction.Sum) * (1f / n);
+            // A hierarchical prior's closed-form KL is only a mean-path summary; its ELBO's KL is the samples' log q − log p.
+            var kl = model.Prior is HierarchicalPrior ? Ops.Mean(logPx - Ops.Reshape(logW, k * n)) : model.Prior.Kl(posterior, Reduction.Sum) * (1f / n);
             return new ModelLoss(total, new LossTerm(LossTermLabels.NegativeElbo, recon + kl),
                 new LossTerm(LossTermLabels.Reconstruction, recon), new LossTerm(LossTermLabels.Kl, kl));
         }

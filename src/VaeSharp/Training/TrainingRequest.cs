@@ -32,6 +32,8 @@ public sealed record TrainingRequest
     public bool? BatchNorm { get; init; }
     /// <summary>Latent dimension.</summary>
     public int? LatentDim { get; init; }
+    /// <summary>|z_i| per stochastic layer, z₁ first (the hierarchical families iwae-2layer and ladder-vae).</summary>
+    public int[]? LatentSizes { get; init; }
     /// <summary>Likelihood.</summary>
     public LikelihoodKind? Likelihood { get; init; }
     /// <summary>σ of a Gaussian likelihood.</summary>
@@ -124,7 +126,7 @@ public sealed record TrainingRequest
         Family = Family ?? defaults.Family, Conditional = Conditional ?? defaults.Conditional,
         Body = Body ?? defaults.Body, Hidden = Hidden ?? defaults.Hidden, Activation = Activation ?? defaults.Activation,
         Channels = Channels ?? defaults.Channels, KernelSize = KernelSize ?? defaults.KernelSize, BatchNorm = BatchNorm ?? defaults.BatchNorm,
-        LatentDim = LatentDim ?? defaults.LatentDim, Likelihood = Likelihood ?? defaults.Likelihood, GaussianStd = GaussianStd ?? defaults.GaussianStd,
+        LatentDim = LatentDim ?? defaults.LatentDim, LatentSizes = LatentSizes ?? defaults.LatentSizes, Likelihood = Likelihood ?? defaults.Likelihood, GaussianStd = GaussianStd ?? defaults.GaussianStd,
         Beta = Beta ?? defaults.Beta, Epochs = Epochs ?? defaults.Epochs, BatchSize = BatchSize ?? defaults.BatchSize,
         LearningRate = LearningRate ?? defaults.LearningRate, AdamEpsilon = AdamEpsilon ?? defaults.AdamEpsilon, Optimizer = Optimizer ?? defaults.Optimizer, Binarize = Binarize ?? defaults.Binarize,
         LrSchedule = LrSchedule ?? defaults.LrSchedule, Seed = Seed ?? defaults.Seed, Objective = Objective ?? defaults.Objective,
@@ -200,7 +202,8 @@ public sealed record TrainingRequest
         if (table is not null && r.Binarize == Binarization.Dynamic)
             throw new ArgumentException($"binarize dynamic: {dataName} is a table; binarisation is for grey images.");
         var model = family.Configure(new ModelSettings(train.ExampleShape, train.ClassCount, r.LatentDim!.Value, network,
-            table is null ? r.Likelihood!.Value : LikelihoodKind.Table, table is null ? r.GaussianStd!.Value : given.GaussianStd ?? 1f, r.Beta!.Value, seed));
+            table is null ? r.Likelihood!.Value : LikelihoodKind.Table, table is null ? r.GaussianStd!.Value : given.GaussianStd ?? 1f, r.Beta!.Value, seed,
+            r.LatentSizes, HiddenGiven: r.Hidden is not null));
         if (table is not null) model = model with { TableBlocks = table.LikelihoodBlocks };
         model = WithVqVaeSettings(model, r);
         int batchSize = r.BatchSize!.Value;

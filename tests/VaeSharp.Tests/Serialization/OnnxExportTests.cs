@@ -99,7 +99,9 @@ public sealed class OnnxExportTests(ITestOutputHelper output) : IDisposable
         int exported = 0;
         foreach (var family in ModelFamilies.All)
         {
-            var model = ModelFamilies.Create(family.Configure(settings));
+            // The hierarchical families take one hidden width per stochastic layer.
+            var model = ModelFamilies.Create(family.Configure(typeof(HierarchicalConfig).IsAssignableFrom(family.ConfigType)
+                ? settings with { LatentSizes = [2, 1], Network = new NetworkConfig { Hidden = [10, 6] } } : settings));
             Assert.Equal(family.Name, model.Family);
             if (model is IEncoderDecoderModel)
             {
