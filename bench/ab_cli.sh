@@ -5,7 +5,7 @@
 # (build the old one with `git worktree add /tmp/old REV && dotnet build /tmp/old/src/VaeSharp.Cli -c Release`).
 set -euo pipefail
 old=$1 new=$2 rounds=${3:-3}
-step() { dotnet "$1" bench --threads 2 --json "${@:2}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"forward {d["forward_ms"]:.3f} ms  fwd+bwd {d["forward_backward_ms"]:.3f} ms  step {d["step_ms"]:.3f} ms")'; }
+step() { dotnet "$1" bench --threads 2 --json "${@:2}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("forward %.3f ms  fwd+bwd %.3f ms  step %.3f ms" % (d["forward_ms"], d["forward_backward_ms"], d["step_ms"]))'; }
 for r in $(seq "$rounds"); do
   for v in old new; do dll=${!v}; echo "round $r $v mlp:  $(step "$dll")"; done
 done
@@ -16,8 +16,8 @@ out=$(mktemp -d)
 for r in $(seq "$rounds"); do
   for v in old new; do
     dll=${!v}
-    dotnet "$dll" train --epochs 3 --threads 2 --json --out "$out/$v" > /dev/null
-    echo "round $r $v train epoch seconds: $(python3 -c 'import csv,sys; print(" ".join(f"{float(r["seconds"]):.3f}" for r in csv.DictReader(open(sys.argv[1]))))' "$out/$v/metrics.csv")"
+    dotnet "$dll" train --epochs 3 --threads 2 --json --out "$out/$v-$r" > /dev/null
+    echo "round $r $v train epoch seconds: $(python3 -c 'import csv,sys; print(" ".join("%.3f" % float(r["seconds"]) for r in csv.DictReader(open(sys.argv[1]))))' "$out/$v-$r/metrics.csv")"
   done
 done
 rm -rf "$out"

@@ -68,6 +68,11 @@ def blas_info():
             if fn is not None:
                 fn.restype = ctypes.c_char_p
                 info[name] = fn().decode()
+        # OpenBLAS's own thread count: its pthreads build keeps its own pool, whatever torch.set_num_threads says.
+        fn = getattr(lib, "openblas_get_num_threads", None)
+        if fn is not None:
+            fn.restype = ctypes.c_int
+            info["openblas_threads"] = fn()
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     a = torch.randn(512, 512)

@@ -65,7 +65,7 @@ def configurations(cli_dll, args, model_args, threads_list=(2, 1), torch_threads
     for threads in threads_list:
         run = os.path.join(out, f"t{threads}-{len(os.listdir(out))}")
         yield (f"VaeSharp, {threads} thread{'s' if threads > 1 else ''}", "vaesharp",
-               ["dotnet", cli_dll, "train", *ours, *model_args, "--threads", str(threads), "--json", "--out", run], {})
+               ["dotnet", cli_dll, "train", *ours, *model_args, "--threads", str(threads), "--json", "--overwrite", "--out", run], {})
     for name, threads, env in torch_configurations(torch_threads, args.as_installed):
         yield name, "torch", ["/usr/bin/python3", script, *model_args, "--threads", str(threads)], env
 
@@ -158,7 +158,8 @@ def main_table(args, cli_dll):
     examples = args.train_limit or 60000
     print(f"CPU: {cpu_model()}")
     for name, info in blas.items():
-        print(f"{name}: {info['config']}; kernel {info['corename']}; SGEMM 512³ {info['sgemm_512_gflops_1_thread']} GFLOP/s on 1 thread")
+        print(f"{name}: {info['config']}; kernel {info['corename']}; OpenBLAS threads {info.get('openblas_threads', '?')}; "
+              f"SGEMM 512³ {info['sgemm_512_gflops_1_thread']} GFLOP/s with torch.set_num_threads(1)")
     print(f"\n{args.model} VAE, batch {args.batch_size}, {examples} training images per epoch\n")
     print(f"| | epoch 1 (median of {args.rounds}) | later epochs (median of {args.rounds * (args.epochs - 1)}) | peak memory |")
     print("|---|---:|---:|---:|")

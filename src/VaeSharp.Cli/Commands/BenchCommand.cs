@@ -73,7 +73,7 @@ internal static class BenchCommand
     private static object ProfileJson(string arch, StepProfileResult r) => new
     {
         architecture = arch, cpu = r.Cpu.Model, cpu_identity = r.Cpu.Identity, isa = r.Cpu.Isa, gemm_kernel = r.Cpu.GemmKernel,
-        data = r.Data, threads = r.Threads, batch_size = r.BatchSize, steps = r.Steps, step_ms = r.StepMilliseconds, profiled_step_ms = r.ProfiledStepMilliseconds,
+        data = r.Data, threads = r.Threads, batch_size = r.BatchSize, steps = r.Steps, step_ms = r.StepMilliseconds, mean_step_ms = r.MeanStepMilliseconds, profiled_step_ms = r.ProfiledStepMilliseconds,
         allocated_bytes_per_step = r.AllocatedBytesPerStep, peak_gflops = r.PeakGflops, triad_gb_per_s = r.TriadGBs,
         gemm_ms = r.GemmMilliseconds, gemm_share = r.GemmShare, unaccounted_ms = r.UnaccountedMilliseconds,
         entries = r.Entries.Select(e => new { kind = e.Kind.ToString().ToLowerInvariant(), group = StepProfileResult.Group(e), name = e.Name, calls = e.Calls, ms = e.Seconds * 1000, gflops = e.Flops / 1e9, megabytes = e.Bytes / 1e6 }),
@@ -84,7 +84,7 @@ internal static class BenchCommand
         var ic = CultureInfo.InvariantCulture;
         console.Line($"CPU: {r.Cpu}");
         console.Line(string.Create(ic, $"Limits measured on {r.Threads} threads: FMA peak {r.PeakGflops:F0} GFLOP/s, triad bandwidth {r.TriadGBs:F1} GB/s"));
-        console.Line(string.Create(ic, $"{arch} VAE on {r.Data}, batch {r.BatchSize}: step {r.StepMilliseconds:F3} ms (median of {r.Steps}; {r.ProfiledStepMilliseconds:F3} ms while profiling), " +
+        console.Line(string.Create(ic, $"{arch} VAE on {r.Data}, batch {r.BatchSize}: step {r.StepMilliseconds:F3} ms (median of {r.Steps}, mean {r.MeanStepMilliseconds:F3}; {r.ProfiledStepMilliseconds:F3} ms while profiling), " +
             $"{r.AllocatedBytesPerStep:N0} B allocated per step"));
         console.Line(string.Create(ic, $"GEMMs: {r.GemmMilliseconds:F3} ms of the step ({100 * r.GemmShare:F0} %), {r.GemmFlops / 1e9:F3} GFLOP at {r.GemmFlops / (r.GemmMilliseconds / 1000) / 1e9:F0} GFLOP/s " +
             $"({100 * r.GemmFlops / (r.GemmMilliseconds / 1000) / 1e9 / r.PeakGflops:F0} % of peak)"));

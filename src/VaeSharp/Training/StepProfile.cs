@@ -13,13 +13,14 @@ namespace VaeSharp.Training;
 /// <param name="BatchSize">Examples per step.</param>
 /// <param name="Steps">Steps timed (each of the plain and the profiled runs).</param>
 /// <param name="StepMilliseconds">Median wall time of a step over the plain (unprofiled) run.</param>
+/// <param name="MeanStepMilliseconds">Mean wall time of a step over the plain run (garbage collections and slow steps included).</param>
 /// <param name="ProfiledStepMilliseconds">Mean wall time of a step while profiling.</param>
 /// <param name="AllocatedBytesPerStep">Managed bytes allocated per steady step (all threads), over the plain run.</param>
 /// <param name="PeakGflops">The CPU's measured FMA peak on <paramref name="Threads"/> threads.</param>
 /// <param name="TriadGBs">The measured triad memory bandwidth on <paramref name="Threads"/> threads.</param>
 /// <param name="Data">The data set the batches came from ("synthetic": uniform values).</param>
 /// <param name="Entries">What the profiler booked, per step (calls, seconds, flops, bytes divided by <paramref name="Steps"/>).</param>
-public sealed record StepProfileResult(CpuDescription Cpu, int Threads, int BatchSize, int Steps, double StepMilliseconds,
+public sealed record StepProfileResult(CpuDescription Cpu, int Threads, int BatchSize, int Steps, double StepMilliseconds, double MeanStepMilliseconds,
     double ProfiledStepMilliseconds, double AllocatedBytesPerStep, double PeakGflops, double TriadGBs, string Data, IReadOnlyList<ProfileEntry> Entries)
 {
     /// <summary>Milliseconds per step spent in GEMMs.</summary>
@@ -123,10 +124,11 @@ public static class StepProfile
             Flops = e.Flops / steps,
             Bytes = e.Bytes / steps,
         }).ToArray();
+        double mean = times.Average() * 1000;
         Array.Sort(times);
         Array.Sort(bytes);
         int threads = EngineSettings.Threads;
-        return new StepProfileResult(CpuLimits.Describe(), threads, options.BatchSize, steps, times[steps / 2] * 1000,
+        return new StepProfileResult(CpuLimits.Describe(), threads, options.BatchSize, steps, times[steps / 2] * 1000, mean,
             clock.Elapsed.TotalMilliseconds / steps, bytes[steps / 2], CpuLimits.PeakGflops(threads), CpuLimits.TriadGBs(threads), data.Name, entries);
     }
 
