@@ -41,7 +41,7 @@ public class VqVaePriorOnMnistTests
         Assert.True(last.TrainNll < first.TrainNll, $"the prior's NLL did not fall: {first.TrainNll:F2} → {last.TrainNll:F2} nats per grid");
         model.CodePrior = prior;
 
-        var classifier = TrainDigitClassifier(train);
+        var classifier = DigitJudge.Train(train);
         var testX = Tensor.Zeros(1000, 784);
         test.CopyExamples(Enumerable.Range(0, 1000).ToArray(), testX.Data);
         int[] testPredicted;
@@ -53,28 +53,5 @@ public class VqVaePriorOnMnistTests
         using (GradMode.NoGrad()) predicted = Ops.Argmax(classifier.Forward(Tensor.FromArray(samples, labels.Length, 784)), 1);
         double rate = labels.Where((c, i) => predicted[i] == c).Count() / (double)labels.Length;
         Assert.True(rate >= 0.5, $"only {rate:P0} of the label-conditioned samples are classified as their label");
-    }
-
-    // Multinomial logistic regression on pixels: Linear(784, 10) + log-softmax, Adam, 3 epochs (as ConditionalAndConvTests').
-    private static Engine.Nn.Linear TrainDigitClassifier(IDataset train)
-    {
-        var layer = new Engine.Nn.Linear(784, 10, new RandomGenerator(1));
-        var adam = new Engine.Optim.Adam(layer.Parameters(), 1e-2f);
-        var order = Enumerable.Range(0, train.Count).ToArray();
-        for (int epoch = 0; epoch < 3; epoch++)
-            for (int start = 0; start + 100 <= train.Count; start += 100)
-            {
-                var ids = order.AsSpan(start, 100);
-                var x = Tensor.Zeros(100, 784);
-                train.CopyExamples(ids, x.Data);
-                var target = new int[100];
-                for (int i = 0; i < 100; i++) target[i] = train.Label(ids[i]);
-                var logp = Ops.LogSoftmax(layer.Forward(x), 1);
-                var loss = -Ops.Mean(Ops.Gather(logp, 1, target, [100, 1]));
-                adam.ZeroGrad();
-                loss.Backward();
-                adam.Step();
-            }
-        return layer;
     }
 }
