@@ -9,39 +9,18 @@ namespace VaeSharp.Engine.Optim;
 // separate multiplier η_t). State: "exp_avg", "exp_avg_sq".
 
 /// <summary>Adam with decoupled weight decay (PyTorch's defaults: β1 0.9, β2 0.999, eps 1e-8, weight decay 0.01).</summary>
-public sealed class AdamW : Optimizer
+public sealed class AdamW : MomentOptimizer
 {
-    private readonly float[] _m;
-    private readonly float[] _v;
-
     /// <summary>Creates AdamW over <paramref name="parameters"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">learningRate, epsilon or weightDecay negative or not finite; a β outside [0, 1).</exception>
     public AdamW(ParameterBuffer parameters, float learningRate = 1e-3f, float beta1 = 0.9f, float beta2 = 0.999f,
         float epsilon = 1e-8f, float weightDecay = 0.01f)
-        : base(parameters, learningRate)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, "exp_avg_sq")
     {
-        Beta1 = OptimGuard.HalfOpenUnit(beta1);
-        Beta2 = OptimGuard.HalfOpenUnit(beta2);
-        Epsilon = OptimGuard.NonNegative(epsilon);
-        WeightDecay = OptimGuard.NonNegative(weightDecay);
-        _m = RegisterState("exp_avg");
-        _v = RegisterState("exp_avg_sq", nonNegative: true);
     }
-
-    /// <summary>Decay of the first-moment estimate.</summary>
-    public float Beta1 { get; }
-
-    /// <summary>Decay of the second-moment estimate.</summary>
-    public float Beta2 { get; }
-
-    /// <summary>Added to the bias-corrected √v for stability.</summary>
-    public float Epsilon { get; }
-
-    /// <summary>Decoupled decay λ: each step multiplies the weights by 1 − lr·λ.</summary>
-    public float WeightDecay { get; }
 
     /// <inheritdoc />
     protected override void Update(Span<float> values, ReadOnlySpan<float> gradients) =>
-        AdamKernel.Update(values, gradients, _m, _v,
+        AdamKernel.Update(values, gradients, FirstMoment, SecondState,
             new AdamKernel.Coefficients(LearningRate, Beta1, Beta2, Epsilon, l2: 0f, decoupledDecay: WeightDecay, StepCount));
 }

@@ -12,42 +12,21 @@ namespace VaeSharp.Engine.Optim;
 // vector and scalar paths (same IEEE operations in the same order) give the same bits.
 
 /// <summary>Adamax (Kingma &amp; Ba 2015, Alg. 2), with PyTorch's defaults (lr 2e-3, β = (0.9, 0.999), ε = 1e-8).</summary>
-public sealed class Adamax : Optimizer
+public sealed class Adamax : MomentOptimizer
 {
-    private readonly float[] _m;
-    private readonly float[] _u;
-
     /// <summary>Creates the optimiser over <paramref name="parameters"/>; state starts at zero.</summary>
     public Adamax(ParameterBuffer parameters, float learningRate = 2e-3f, float beta1 = 0.9f, float beta2 = 0.999f,
         float epsilon = 1e-8f, float weightDecay = 0f)
-        : base(parameters, learningRate)
+        : base(parameters, learningRate, beta1, beta2, epsilon, weightDecay, "exp_inf")
     {
-        Beta1 = OptimGuard.HalfOpenUnit(beta1);
-        Beta2 = OptimGuard.HalfOpenUnit(beta2);
-        Epsilon = OptimGuard.NonNegative(epsilon);
-        WeightDecay = OptimGuard.NonNegative(weightDecay);
-        _m = RegisterState("exp_avg");
-        _u = RegisterState("exp_inf", nonNegative: true);
     }
-
-    /// <summary>Decay of the first moment.</summary>
-    public float Beta1 { get; }
-
-    /// <summary>Decay of the infinity norm.</summary>
-    public float Beta2 { get; }
-
-    /// <summary>Added to |g| before the maximum (keeps u away from zero).</summary>
-    public float Epsilon { get; }
-
-    /// <summary>L2 penalty added to the gradient.</summary>
-    public float WeightDecay { get; }
 
     /// <inheritdoc />
     protected override void Update(Span<float> values, ReadOnlySpan<float> gradients)
     {
         float b1 = Beta1, oneMinusB1 = 1f - Beta1, b2 = Beta2, eps = Epsilon, wd = WeightDecay;
         float stepSize = (float)(LearningRate / (1.0 - Math.Pow(Beta1, StepCount)));
-        Span<float> m = _m, u = _u;
+        Span<float> m = FirstMoment, u = SecondState;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
