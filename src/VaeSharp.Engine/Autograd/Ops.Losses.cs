@@ -75,7 +75,7 @@ public static partial class Ops
         switch (kind)
         {
             case LossKind.Bce:
-                BceTerms(av, bv, t);
+                BceKernel.Terms(av, bv, t);
                 break;
             case LossKind.Mse:
                 TensorPrimitives.Subtract(av, bv, t);
@@ -182,24 +182,6 @@ public static partial class Ops
             }
         }
     };
-
-    // ℓ = max(x, 0) − x·t + log(1 + e^−|x|), in vectorised passes. For |x| > 17 the last term is below
-    // float resolution of 1 + e^−|x| and rounds to 0: an absolute error under 4·10⁻⁸ per element.
-    private static void BceTerms(ReadOnlySpan<float> x, ReadOnlySpan<float> target, Span<float> terms)
-    {
-        float[] tmp = BufferPool.Rent(x.Length);
-        var u = tmp.AsSpan(0, x.Length);
-        TensorPrimitives.Abs(x, terms);
-        TensorPrimitives.Negate(terms, terms);
-        TensorPrimitives.Exp(terms, terms);
-        TensorPrimitives.Add(terms, 1f, terms);
-        TensorPrimitives.Log(terms, terms);
-        TensorPrimitives.Max(x, 0f, u);
-        TensorPrimitives.Add(terms, u, terms);
-        TensorPrimitives.Multiply(x, target, u);
-        TensorPrimitives.Subtract(terms, u, terms);
-        BufferPool.Return(tmp);
-    }
 
     private static void RequireSameShape(Tensor a, Tensor b, string op, string aName, string bName)
     {

@@ -52,6 +52,19 @@ internal static unsafe class BceKernel
         }
     }
 
+    /// <summary>ℓᵢ(x, t) per value into <paramref name="terms"/> (the per-example likelihoods of evaluation and importance
+    /// sampling): the same arithmetic per value as <see cref="Forward"/>, one pass on the kernel threads.</summary>
+    public static void Terms(ReadOnlySpan<float> x, ReadOnlySpan<float> t, Span<float> terms)
+    {
+        int n = x.Length;
+        if (n == 0) return;
+        fixed (float* px = x, pt = t, pl = terms)
+        {
+            var job = Pass.For(px, pt, null, null, null, n, 0f, pl);
+            Run(job, n);
+        }
+    }
+
     /// <summary>gx += scale·(σ(x) − t), from the σ(x) the forward saved.</summary>
     public static void Backward(ReadOnlySpan<float> sigmoid, ReadOnlySpan<float> t, float scale, Span<float> gx)
     {
@@ -82,23 +95,23 @@ internal static unsafe class BceKernel
     {
         [ThreadStatic] private static Pass? _forThread;
         private bool _inUse;
-        private float* _x, _t, _s, _gx, _partial;
+        private float* _x, _t, _s, _gx, _partial, _terms;
         private int _n;
         private float _scale;
 
-        public static Pass For(float* x, float* t, float* s, float* gx, float* partial, int n, float scale)
+        public static Pass For(float* x, float* t, float* s, float* gx, float* partial, int n, float scale, float* terms = null)
         {
             Pass pass = _forThread ??= new Pass();
             if (pass._inUse) pass = new Pass(); // re-entered on this thread: rare, so allocate
             pass._inUse = true;
-            pass._x = x; pass._t = t; pass._s = s; pass._gx = gx; pass._partial = partial;
+            pass._x = x; pass._t = t; pass._s = s; pass._gx = gx; pass._partial = partial; pass._terms = terms;
             pass._n = n; pass._scale = scale;
             return pass;
         }
 
         public void Clear()
         {
-            _x = _t = _s = _gx = _partial = null;
+            _x = _t = _s = _gx = _partial = _terms = null;
             _inUse = false;
         }
 
@@ -109,7 +122,8 @@ internal static unsafe class BceKernel
             for (int c = firstChunk; c < lastChunk; c++)
             {
                 int start = c * ChunkSize, count = Math.Min(ChunkSize, _n - start);
-                if (_x != null) _partial[c] = ForwardChunk(_x + start, _t + start, _s == null ? null : _s + start, count);
+                if (_terms != null) TermsChunk(_x + start, _t + start, _terms + start, count);
+                else if (_x != null) _partial[c] = ForwardChunk(_x + start, _t + start, _s == null ? null : _s + start, count);
                 else BackwardChunk(_s + start, _t + start, _gx + start, count, _scale);
             }
         }
@@ -117,6 +131,27 @@ internal static unsafe class BceKernel
 
     private static float ForwardChunk(float* x, float* t, float* s, int count) =>
         Vector512.IsHardwareAccelerated ? ForwardChunk<Vector512<float>, Lanes512>(x, t, s, count) : ForwardChunk<Vector256<float>, Lanes256>(x, t, s, count);
+
+    private static void TermsChunk(float* x, float* t, float* terms, int count)
+    {
+        if (Vector512.IsHardwareAccelerated) TermsChunk<Vector512<float>, Lanes512>(x, t, terms, count);
+        else TermsChunk<Vector256<float>, Lanes256>(x, t, terms, count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TermsChunk<TV, L>(float* x, float* t, float* terms, int count) where TV : struct where L : struct, ISimdLanes<TV>
+    {
+        int i = 0;
+        for (; i <= count - L.Count; i += L.Count) L.Store(Terms<TV, L>(L.Load(x + i), L.Load(t + i), out _), terms + i);
+        if (i < count)
+        {
+            float* px = stackalloc float[16], pt = stackalloc float[16], pl = stackalloc float[16];
+            int rest = count - i;
+            for (int r = 0; r < L.Count; r++) { px[r] = r < rest ? x[i + r] : 0f; pt[r] = r < rest ? t[i + r] : 0f; }
+            L.Store(Terms<TV, L>(L.Load(px), L.Load(pt), out _), pl);
+            for (int r = 0; r < rest; r++) terms[i + r] = pl[r];
+        }
+    }
 
     private static void BackwardChunk(float* s, float* t, float* gx, int count, float scale)
     {

@@ -36,6 +36,44 @@ public class BceKernelTests
             }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(17)]
+    [InlineData(100_389)]
+    public void Terms_AreTheForwardsValues_OnAnyThreadCount(int n)
+    {
+        float[] x = new float[n], t = new float[n];
+        var rng = new RandomGenerator(6);
+        rng.FillNormal(x);
+        for (int i = 0; i < n; i++) x[i] *= 8f;
+        rng.FillUniform(t, 0f, 1f);
+        int saved = EngineSettings.Threads;
+        try
+        {
+            var terms = new float[2][];
+            for (int threads = 1; threads <= 2; threads++)
+            {
+                EngineSettings.Threads = threads;
+                terms[threads - 1] = new float[n];
+                BceKernel.Terms(x, t, terms[threads - 1]);
+            }
+            Assert.Equal(terms[0], terms[1]);
+            for (int i = 0; i < n; i += Math.Max(1, n / 500))
+            {
+                double single = BceKernel.Forward([x[i]], [t[i]], default);   // the same lane arithmetic, one value
+                Assert.Equal((float)single, terms[0][i]);
+                double e = Math.Exp(-Math.Abs((double)x[i]));
+                double expected = Math.Max(x[i], 0) - (double)x[i] * t[i] + Log1P(e);
+                // Float rounding of max(x, 0) and x·t (a few ulps of |x|) bounds the error where they cancel.
+                Assert.True(Math.Abs(terms[0][i] - expected) <= 1e-6 * (Math.Abs(expected) + Math.Abs(x[i])) + 1e-30, $"ℓ({x[i]}, {t[i]}) = {terms[0][i]}, expected {expected}");
+            }
+        }
+        finally
+        {
+            EngineSettings.Threads = saved;
+        }
+    }
+
     // log(1 + e) accurate for tiny e too (Goldberg's correction; 1 + e alone loses e's low digits).
     private static double Log1P(double e)
     {
