@@ -30,4 +30,20 @@ internal static class DigitJudge
             }
         return layer;
     }
+
+    /// <summary>The share of the first <paramref name="count"/> examples of <paramref name="test"/> the judge reads as their label.</summary>
+    public static double Accuracy(Engine.Nn.Linear judge, IDataset test, int count = 1000)
+    {
+        var x = Tensor.Zeros(count, 784);
+        test.CopyExamples(Enumerable.Range(0, count).ToArray(), x.Data);
+        return Rate(judge, x, Enumerable.Range(0, count).Select(test.Label).ToArray());
+    }
+
+    /// <summary>The share of <paramref name="images"/> (N, 784) the judge reads as their <paramref name="labels"/>.</summary>
+    public static double Rate(Engine.Nn.Linear judge, Tensor images, int[] labels)
+    {
+        int[] predicted;
+        using (GradMode.NoGrad()) predicted = Ops.Argmax(judge.Forward(images), 1);
+        return labels.Where((c, i) => predicted[i] == c).Count() / (double)labels.Length;
+    }
 }

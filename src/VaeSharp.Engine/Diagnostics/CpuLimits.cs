@@ -62,7 +62,7 @@ public static class CpuLimits
         const int Iterations = 1 << 20;
         int lanes = Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256<float>.Count;
         double flopsPerCall = 2.0 * lanes * 12 * Iterations;
-        return RunOnThreads(threads, seconds, _ => Vector512.IsHardwareAccelerated ? Fma512(Iterations) : Fma256(Iterations)) * flopsPerCall / 1e9;
+        return RunOnThreads(threads, seconds, _ => Vector512.IsHardwareAccelerated ? MultiplyAddChains<Vector512<float>, Lanes512>(Iterations) : MultiplyAddChains<Vector256<float>, Lanes256>(Iterations)) * flopsPerCall / 1e9;
     }
 
     /// <summary>Triad bandwidth a[i] = b[i] + s·c[i] in GB/s (3 × 4 bytes per element counted) on <paramref name="threads"/> threads.</summary>
@@ -118,37 +118,21 @@ public static class CpuLimits
         return calls / clock.Elapsed.TotalSeconds;
     }
 
-    private static float Fma512(int iterations)
+    // 12 independent multiply-add chains, so the loop is bound by the FMA units' throughput, not their latency.
+    private static float MultiplyAddChains<TV, L>(int iterations) where TV : struct where L : struct, ISimdLanes<TV>
     {
-        var m = Vector512.Create(0.999999f);
-        var add = Vector512.Create(1e-7f);
-        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+        TV m = L.Create(0.999999f), add = L.Create(1e-7f);
+        TV a0 = L.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
         for (int i = 0; i < iterations; i++)
         {
-            a0 = Vector512.FusedMultiplyAdd(a0, m, add); a1 = Vector512.FusedMultiplyAdd(a1, m, add);
-            a2 = Vector512.FusedMultiplyAdd(a2, m, add); a3 = Vector512.FusedMultiplyAdd(a3, m, add);
-            a4 = Vector512.FusedMultiplyAdd(a4, m, add); a5 = Vector512.FusedMultiplyAdd(a5, m, add);
-            a6 = Vector512.FusedMultiplyAdd(a6, m, add); a7 = Vector512.FusedMultiplyAdd(a7, m, add);
-            a8 = Vector512.FusedMultiplyAdd(a8, m, add); a9 = Vector512.FusedMultiplyAdd(a9, m, add);
-            a10 = Vector512.FusedMultiplyAdd(a10, m, add); a11 = Vector512.FusedMultiplyAdd(a11, m, add);
+            a0 = L.FusedMultiplyAdd(a0, m, add); a1 = L.FusedMultiplyAdd(a1, m, add);
+            a2 = L.FusedMultiplyAdd(a2, m, add); a3 = L.FusedMultiplyAdd(a3, m, add);
+            a4 = L.FusedMultiplyAdd(a4, m, add); a5 = L.FusedMultiplyAdd(a5, m, add);
+            a6 = L.FusedMultiplyAdd(a6, m, add); a7 = L.FusedMultiplyAdd(a7, m, add);
+            a8 = L.FusedMultiplyAdd(a8, m, add); a9 = L.FusedMultiplyAdd(a9, m, add);
+            a10 = L.FusedMultiplyAdd(a10, m, add); a11 = L.FusedMultiplyAdd(a11, m, add);
         }
-        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    private static float Fma256(int iterations)
-    {
-        var m = Vector256.Create(0.999999f);
-        var add = Vector256.Create(1e-7f);
-        Vector256<float> a0 = Vector256.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
-        for (int i = 0; i < iterations; i++)
-        {
-            a0 = Vector256.FusedMultiplyAdd(a0, m, add); a1 = Vector256.FusedMultiplyAdd(a1, m, add);
-            a2 = Vector256.FusedMultiplyAdd(a2, m, add); a3 = Vector256.FusedMultiplyAdd(a3, m, add);
-            a4 = Vector256.FusedMultiplyAdd(a4, m, add); a5 = Vector256.FusedMultiplyAdd(a5, m, add);
-            a6 = Vector256.FusedMultiplyAdd(a6, m, add); a7 = Vector256.FusedMultiplyAdd(a7, m, add);
-            a8 = Vector256.FusedMultiplyAdd(a8, m, add); a9 = Vector256.FusedMultiplyAdd(a9, m, add);
-            a10 = Vector256.FusedMultiplyAdd(a10, m, add); a11 = Vector256.FusedMultiplyAdd(a11, m, add);
-        }
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        TV sum = L.Add(L.Add(L.Add(a0, a1), L.Add(a2, a3)), L.Add(L.Add(a4, a5), L.Add(a6, a7)));
+        return L.Sum(L.Add(sum, L.Add(L.Add(a8, a9), L.Add(a10, a11))));
     }
 }

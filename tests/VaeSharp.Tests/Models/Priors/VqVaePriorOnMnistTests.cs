@@ -42,16 +42,10 @@ public class VqVaePriorOnMnistTests
         model.CodePrior = prior;
 
         var classifier = DigitJudge.Train(train);
-        var testX = Tensor.Zeros(1000, 784);
-        test.CopyExamples(Enumerable.Range(0, 1000).ToArray(), testX.Data);
-        int[] testPredicted;
-        using (GradMode.NoGrad()) testPredicted = Ops.Argmax(classifier.Forward(testX), 1);
-        double classifierAccuracy = testPredicted.Where((c, i) => test.Label(i) == c).Count() / 1000.0;
+        double classifierAccuracy = DigitJudge.Accuracy(classifier, test);
         Assert.True(classifierAccuracy >= 0.85, $"the judge itself is only {classifierAccuracy:P0} accurate on real test digits");
         var (samples, labels) = Generation.SampleByLabel(model, 20, seed: 5);
-        int[] predicted;
-        using (GradMode.NoGrad()) predicted = Ops.Argmax(classifier.Forward(Tensor.FromArray(samples, labels.Length, 784)), 1);
-        double rate = labels.Where((c, i) => predicted[i] == c).Count() / (double)labels.Length;
+        double rate = DigitJudge.Rate(classifier, Tensor.FromArray(samples, labels.Length, 784), labels);
         Assert.True(rate >= 0.5, $"only {rate:P0} of the label-conditioned samples are classified as their label");
     }
 }
