@@ -34,6 +34,7 @@ internal static class VaeCli
         root.Subcommands.Add(DenoiseCommand.Create(console));
         root.Subcommands.Add(AugmentCommand.Create(console));
         root.Subcommands.Add(TrainPriorCommand.Create(console));
+        root.Subcommands.Add(CompareCommand.Create(console));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

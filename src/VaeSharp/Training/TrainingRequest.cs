@@ -63,8 +63,12 @@ public sealed record TrainingRequest
     public int? IwaeSamples { get; init; }
     /// <summary>KL schedule.</summary>
     public KlScheduleKind? KlSchedule { get; init; }
-    /// <summary>Linear warm-up steps (default: one epoch).</summary>
+    /// <summary>Linear warm-up steps (default: one epoch, or <see cref="KlWarmupFraction"/> of the run).</summary>
     public int? KlWarmupSteps { get; init; }
+    /// <summary>Linear warm-up over this part of the run's steps, 0 &lt; f ≤ 1 (resolved to steps: round(f · epochs · steps per
+    /// epoch), so it scales with <see cref="Epochs"/>). A request's own <see cref="KlWarmupSteps"/> or fraction wins over a
+    /// preset's; its steps win over its fraction.</summary>
+    public double? KlWarmupFraction { get; init; }
     /// <summary>Cyclical schedule cycles.</summary>
     public int? KlCycles { get; init; }
     /// <summary>Cyclical schedule ratio.</summary>
@@ -131,6 +135,7 @@ public sealed record TrainingRequest
         LearningRate = LearningRate ?? defaults.LearningRate, AdamEpsilon = AdamEpsilon ?? defaults.AdamEpsilon, Optimizer = Optimizer ?? defaults.Optimizer, Binarize = Binarize ?? defaults.Binarize,
         LrSchedule = LrSchedule ?? defaults.LrSchedule, Seed = Seed ?? defaults.Seed, Objective = Objective ?? defaults.Objective,
         IwaeSamples = IwaeSamples ?? defaults.IwaeSamples, KlSchedule = KlSchedule ?? defaults.KlSchedule, KlWarmupSteps = KlWarmupSteps ?? defaults.KlWarmupSteps,
+        KlWarmupFraction = KlWarmupFraction ?? defaults.KlWarmupFraction,
         KlCycles = KlCycles ?? defaults.KlCycles, KlRatio = KlRatio ?? defaults.KlRatio, CapacityGamma = CapacityGamma ?? defaults.CapacityGamma,
         CapacityMax = CapacityMax ?? defaults.CapacityMax, CapacitySteps = CapacitySteps ?? defaults.CapacitySteps, FreeBits = FreeBits ?? defaults.FreeBits,
         TcAlpha = TcAlpha ?? defaults.TcAlpha, TcGamma = TcGamma ?? defaults.TcGamma, TcEstimator = TcEstimator ?? defaults.TcEstimator,
@@ -208,10 +213,18 @@ public sealed record TrainingRequest
         model = WithVqVaeSettings(model, r);
         int batchSize = r.BatchSize!.Value;
         if (batchSize <= 0) throw new ArgumentException($"batch_size {batchSize}: expected a positive integer.");
+        int stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
+        int? WarmupSteps(TrainingRequest q)
+        {
+            if (q.KlWarmupSteps is int steps) return steps;
+            if (q.KlWarmupFraction is not double f) return null;
+            if (!(f > 0 && f <= 1)) throw new ArgumentException($"kl_warmup_fraction {f}: expected the part of the run's steps to warm up over, 0 < f ≤ 1.");
+            return (int)Math.Clamp(Math.Round(f * r.Epochs!.Value * (double)stepsPerEpoch), 1, int.MaxValue);
+        }
         var objective = new ObjectiveOptions
         {
             Objective = r.Objective!.Value, IwaeSamples = r.IwaeSamples!.Value,
-            KlSchedule = r.KlSchedule!.Value, KlWarmupSteps = r.KlWarmupSteps ?? (train.Count + batchSize - 1) / batchSize,
+            KlSchedule = r.KlSchedule!.Value, KlWarmupSteps = WarmupSteps(this) ?? (preset is null ? null : WarmupSteps(preset.Defaults)) ?? stepsPerEpoch,
             KlCycles = r.KlCycles!.Value, KlRatio = r.KlRatio!.Value,
             CapacityGamma = r.CapacityGamma!.Value, CapacityMax = r.CapacityMax!.Value, CapacitySteps = r.CapacitySteps!.Value, FreeBits = r.FreeBits!.Value,
         };

@@ -196,4 +196,53 @@ public sealed class ChartsTests
         Assert.Contains("3 of 4 active", chart.Plot.Axes.Title.Label.Text);
         Assert.Equal(["active (Cov_x E[z_u] > 0.01)", "inactive"], chart.Plot.Legend.GetItems().Select(item => item.LabelText));
     }
+
+    [Fact]
+    public void Curves_DrawEachSeriesThroughItsPoints_InTab10Order_LeavingOutNonFinitePoints()
+    {
+        CurveSeries a = new("a", [1, 2, 4, 8], [120, 110, 100, 95]), b = new("b", [1, 3, double.NaN, 9], [130, 105, 90, double.PositiveInfinity]);
+        using var chart = Charts.Curves([a, b], "training minutes", "test_loss", "two runs", width: 800, height: 500);
+        var image = chart.Render();
+        Assert.Equal((800, 500, 3), (image.Width, image.Height, image.Channels));
+        Assert.Equal(["a", "b"], chart.Plot.Legend.GetItems().Select(item => item.LabelText));
+        for (int i = 0; i < a.X.Length; i++) Assert.Equal(Charts.ClassColor(0), Pixel(image, chart.PixelOf(a.X[i], a.Y[i])));
+        Assert.Equal(Charts.ClassColor(1), Pixel(image, chart.PixelOf(1, 130)));
+        Assert.Equal(Charts.ClassColor(1), Pixel(image, chart.PixelOf(3, 105)));
+        var empty = Pixel(image, chart.PixelOf(6, 125));                                         // where no curve runs
+        Assert.NotEqual(Charts.ClassColor(0), empty);
+        Assert.NotEqual(Charts.ClassColor(1), empty);
+        Assert.InRange(chart.Plot.Axes.GetLimits().Right, 8, 9);                                // b's point at x = 9 has y = ∞: left out
+    }
+
+    [Fact]
+    public void Curves_OnALogAxis_PlaceDecadesEvenly_AndYMaxCutsTheTop()
+    {
+        CurveSeries s = new("run", [0, 0.1, 1, 10, 100], [400, 150, 110, 100, 95]);
+        using var chart = Charts.Curves([s], "minutes", "nats", logX: true, yMax: 130);
+        var image = chart.Render();
+        // x is drawn at log10(x): 0.1, 1, 10 and 100 one decade apart; x = 0 has no place on a log axis and is left out.
+        var (x1, _) = chart.PixelOf(-1, 100);
+        var (x2, _) = chart.PixelOf(0, 100);
+        var (x3, _) = chart.PixelOf(1, 100);
+        Assert.InRange(Math.Abs((x2 - x1) - (x3 - x2)), 0, 1);
+        Assert.Equal(Charts.ClassColor(0), Pixel(image, chart.PixelOf(0, 110)));
+        Assert.Equal(Charts.ClassColor(0), Pixel(image, chart.PixelOf(2, 95)));
+        var limits = chart.Plot.Axes.GetLimits();
+        Assert.Equal(130, limits.Top, 6);
+        Assert.InRange(limits.Bottom, 90, 95);
+        Assert.InRange(limits.Left, -1.5, -0.9);
+        var ticks = chart.Plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor && t.Position >= limits.Left && t.Position <= limits.Right).Select(t => t.Label);
+        Assert.Superset(new HashSet<string> { "0.1", "1", "10", "100" }, ticks.ToHashSet());
+    }
+
+    [Fact]
+    public void Curves_RefuseNoCurves_RaggedCurves_AndNothingToDraw()
+    {
+        Assert.Throws<ArgumentException>(() => Charts.Curves([], "x", "y"));
+        var ragged = Assert.Throws<ArgumentException>(() => Charts.Curves([new CurveSeries("r", [1, 2], [1])], "x", "y"));
+        Assert.Contains("'r' has 2 x and 1 y values", ragged.Message);
+        Assert.Throws<ArgumentException>(() => Charts.Curves([new CurveSeries("n", [1, 2], [double.NaN, double.NaN])], "x", "y"));
+        var above = Assert.Throws<ArgumentException>(() => Charts.Curves([new CurveSeries("h", [1, 2], [200, 300])], "x", "y", yMax: 100));
+        Assert.Contains("y = 100", above.Message);
+    }
 }
