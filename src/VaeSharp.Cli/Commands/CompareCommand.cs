@@ -44,8 +44,8 @@ internal static class CompareCommand
                 var m = RunMetrics.Read(paths[i]);
                 if (!m.Has(column)) throw new UsageException($"{m.Path}: no column '{column}' for --metric; expected one of {string.Join(", ", m.Columns)}.");
                 string configFile = Path.Combine(Path.GetDirectoryName(m.Path)!, RunFolder.ConfigFile);
-                var training = File.Exists(configFile) ? RunFolder.ReadConfig(configFile).Training : null;
-                rows.Add(new Row(labels[i], m, m.Column(column), training));
+                var config = File.Exists(configFile) ? RunFolder.ReadConfig(configFile) : null;
+                rows.Add(new Row(labels[i], m, m.Column(column), config));
             }
             string? file = p.GetValue(output);
             if (file is not null)
@@ -93,7 +93,7 @@ internal static class CompareCommand
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
-    private sealed record Row(string Label, RunMetrics Metrics, double[] Values, TrainingOptions? Training)
+    private sealed record Row(string Label, RunMetrics Metrics, double[] Values, RunConfig? Config)
     {
         public double Minutes => Metrics.CumulativeMinutes() is { Length: > 0 } m ? m[^1] : 0;
 
@@ -114,8 +114,11 @@ internal static class CompareCommand
             }
         }
 
-        public string Settings => Training is not { } t ? "(no config.json)" : string.Create(CultureInfo.InvariantCulture,
-            $"batch {t.BatchSize}, {t.Optimizer.ToString().ToLowerInvariant()} lr {t.LearningRate:G3}, {t.LrSchedule.ToString().ToLowerInvariant()} schedule, {t.Epochs} epochs planned, KL {KlText(t.Objective)}");
+        // The settings that most often differ between runs of one study; the test set's size too when the run used only part
+        // of it (its test_loss is then over those examples only).
+        public string Settings => Config is not { Training: var t } c ? "(no config.json)" : string.Create(CultureInfo.InvariantCulture,
+            $"batch {t.BatchSize}, {t.Optimizer.ToString().ToLowerInvariant()} lr {t.LearningRate:G3}, {t.LrSchedule.ToString().ToLowerInvariant()} schedule, {t.Epochs} epochs planned, KL {KlText(t.Objective)}") +
+            (c.TestLimit is int n ? string.Create(CultureInfo.InvariantCulture, $", test set: first {n}") : "");
 
         private static string KlText(Objectives.ObjectiveOptions o) => o.KlSchedule switch
         {

@@ -43,6 +43,7 @@ public class CompareCommandTests
             Assert.Equal(Array.IndexOf(test, test.Min()) + 1, json.GetProperty("best_epoch").GetInt32());
             Assert.Equal(Column(run, "seconds").Sum() / 60, json.GetProperty("minutes").GetDouble(), 9);
             Assert.Contains("batch 50, adam lr 0.00", json.GetProperty("settings").GetString());
+            Assert.EndsWith(", test set: first 60", json.GetProperty("settings").GetString());   // --test-limit 60: its test_loss is over those
         }
         // The faster learning rate gets lower in three epochs of 300 examples, and the table says so.
         Assert.True(runs[1].GetProperty("best").GetDouble() < runs[0].GetProperty("best").GetDouble());
