@@ -45,7 +45,9 @@ internal static class CompareCommand
                 if (!m.Has(column)) throw new UsageException($"{m.Path}: no column '{column}' for --metric; expected one of {string.Join(", ", m.Columns)}.");
                 string configFile = Path.Combine(Path.GetDirectoryName(m.Path)!, RunFolder.ConfigFile);
                 var config = File.Exists(configFile) ? RunFolder.ReadConfig(configFile) : null;
-                rows.Add(new Row(labels[i], m, m.Column(column), config));
+                var values = m.Column(column);
+                var minutes = m.CumulativeMinutes();
+                rows.Add(new Row(labels[i], m, values, minutes.Length > 0 ? minutes[^1] : 0, values.Length > 0 ? values[^1] : double.NaN, m.Lowest(column), Settings(config)));
             }
             string? file = p.GetValue(output);
             if (file is not null)
@@ -93,37 +95,18 @@ internal static class CompareCommand
 
     private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
-    private sealed record Row(string Label, RunMetrics Metrics, double[] Values, RunConfig? Config)
+    // The settings that most often differ between runs of one study; the test set's size too when the run used only part
+    // of it (its test_loss is then over those examples only).
+    private static string Settings(RunConfig? config)
     {
-        public double Minutes => Metrics.CumulativeMinutes() is { Length: > 0 } m ? m[^1] : 0;
-
-        public double Last => Values.Length > 0 ? Values[^1] : double.NaN;
-
-        // The lowest finite value (every metric of metrics.csv is a loss or a time, lower is better; for a statistic such as
-        // perplexity "best" is the lowest too, as the table says).
-        public (double Value, int Epoch, double Minutes) Best
-        {
-            get
-            {
-                var minutes = Metrics.CumulativeMinutes();
-                var epochs = Metrics.Column("epoch");
-                int at = -1;
-                for (int i = 0; i < Values.Length; i++)
-                    if (double.IsFinite(Values[i]) && (at < 0 || Values[i] < Values[at])) at = i;
-                return at < 0 ? (double.NaN, 0, 0) : (Values[at], (int)epochs[at], minutes[at]);
-            }
-        }
-
-        // The settings that most often differ between runs of one study; the test set's size too when the run used only part
-        // of it (its test_loss is then over those examples only).
-        public string Settings => Config is not { Training: var t } c ? "(no config.json)" : string.Create(CultureInfo.InvariantCulture,
-            $"batch {t.BatchSize}, {t.Optimizer.ToString().ToLowerInvariant()} lr {t.LearningRate:G3}, {t.LrSchedule.ToString().ToLowerInvariant()} schedule, {t.Epochs} epochs planned, KL {KlText(t.Objective)}") +
-            (c.TestLimit is int n ? string.Create(CultureInfo.InvariantCulture, $", test set: first {n}") : "");
-
-        private static string KlText(Objectives.ObjectiveOptions o) => o.KlSchedule switch
-        {
-            Objectives.KlScheduleKind.Linear => string.Create(CultureInfo.InvariantCulture, $"warm-up over {o.KlWarmupSteps} steps"),
-            var kind => kind.ToString().ToLowerInvariant(),
-        };
+        if (config is null) return "(no config.json)";
+        var t = config.Training;
+        string kl = t.Objective.KlSchedule == Objectives.KlScheduleKind.Linear ? $"warm-up over {t.Objective.KlWarmupSteps} steps" : ConfigJson.Name(t.Objective.KlSchedule);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"batch {t.BatchSize}, {ConfigJson.Name(t.Optimizer)} lr {t.LearningRate:G3}, {ConfigJson.Name(t.LrSchedule)} schedule, {t.Epochs} epochs planned, KL {kl}") +
+            (config.TestLimit is int n ? $", test set: first {n}" : "");
     }
+
+    private sealed record Row(string Label, RunMetrics Metrics, double[] Values, double Minutes, double Last,
+        (double Value, int Epoch, double Minutes) Best, string Settings);
 }

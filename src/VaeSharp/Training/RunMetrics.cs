@@ -75,6 +75,18 @@ public sealed class RunMetrics
         return (double[])values.Clone();
     }
 
+    /// <summary>The lowest finite value of column <paramref name="name"/>, its epoch and the training minutes at that epoch's
+    /// end; (NaN, 0, 0) when the column has no finite value.</summary>
+    /// <exception cref="ArgumentException">The file has no such column.</exception>
+    public (double Value, int Epoch, double Minutes) Lowest(string name)
+    {
+        var values = Column(name);
+        int at = -1;
+        for (int i = 0; i < values.Length; i++)
+            if (double.IsFinite(values[i]) && (at < 0 || values[i] < values[at])) at = i;
+        return at < 0 ? (double.NaN, 0, 0) : (values[at], (int)_columns["epoch"][at], CumulativeMinutes()[at]);
+    }
+
     /// <summary>The training minutes at the end of each epoch: the running sum of <c>seconds</c> over 60 (test passes not counted,
     /// as <c>--max-minutes</c> counts them).</summary>
     public double[] CumulativeMinutes()
