@@ -1,3 +1,4 @@
+using VaeSharp.Applications;
 using System.Text.Json;
 using VaeSharp.Data;
 using VaeSharp.Imaging;
@@ -14,8 +15,8 @@ public sealed class GenerationRunsFixture
         DataDir = Path.Combine(Root, "data");
         Directory.CreateDirectory(DataDir);
         var (train, test) = DatasetCatalog.Load("mnist");
-        WriteIdx(train, 1200, "train");
-        WriteIdx(test, 300, "t10k");
+        Augmentation.WriteIdx(train.Take(1200), DataDir, "train");
+        Augmentation.WriteIdx(test.Take(300), DataDir, "t10k");
         ClassifierCache = Path.Combine(Root, "classifiers");
         foreach (var (name, extra) in new[]
         {
@@ -38,22 +39,6 @@ public sealed class GenerationRunsFixture
     public string ClassifierCache { get; }
 
     public Dictionary<string, string> Runs { get; } = [];
-
-    private void WriteIdx(IDataset data, int count, string prefix)
-    {
-        var values = new float[count * 784];
-        data.CopyExamples(Enumerable.Range(0, count).ToArray(), values);
-        using (var images = File.Create(Path.Combine(DataDir, $"{prefix}-images-idx3-ubyte")))
-        {
-            images.Write([0, 0, 8, 3, .. BigEndian(count), .. BigEndian(28), .. BigEndian(28)]);
-            images.Write([.. values.Select(v => (byte)MathF.Round(v * 255))]);
-        }
-        using var labels = File.Create(Path.Combine(DataDir, $"{prefix}-labels-idx1-ubyte"));
-        labels.Write([0, 0, 8, 1, .. BigEndian(count)]);
-        labels.Write([.. Enumerable.Range(0, count).Select(i => (byte)data.Label(i))]);
-    }
-
-    private static byte[] BigEndian(int v) => [(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v];
 }
 
 // vae interpolate, transfer, attribute, sample --sampler and eval --fid on MLP, conv and conditional runs.

@@ -1,3 +1,4 @@
+using VaeSharp.Applications;
 using System.Text.Json;
 using VaeSharp.Data;
 using VaeSharp.Imaging;
@@ -13,8 +14,8 @@ public sealed class PriorRunsFixture
         DataDir = Path.Combine(Root, "data");
         Directory.CreateDirectory(DataDir);
         var (train, test) = DatasetCatalog.Load("mnist");
-        WriteIdx(train, 600, "train");
-        WriteIdx(test, 200, "t10k");
+        Augmentation.WriteIdx(train.Take(600), DataDir, "train");
+        Augmentation.WriteIdx(test.Take(200), DataDir, "t10k");
         VqRun = Train("vq", "--family", "vq-vae", "--arch", "conv", "--channels", "4,8", "--latent-dim", "4", "--codebook-size", "16", "--residual-channels", "4");
         VaeRun = Train("vae", "--hidden", "16");
     }
@@ -43,22 +44,6 @@ public sealed class PriorRunsFixture
         foreach (var file in Directory.GetFiles(VqRun)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
         return copy;
     }
-
-    private void WriteIdx(IDataset data, int count, string prefix)
-    {
-        var values = new float[count * 784];
-        data.CopyExamples(Enumerable.Range(0, count).ToArray(), values);
-        using (var images = File.Create(Path.Combine(DataDir, $"{prefix}-images-idx3-ubyte")))
-        {
-            images.Write([0, 0, 8, 3, .. BigEndian(count), .. BigEndian(28), .. BigEndian(28)]);
-            images.Write([.. values.Select(v => (byte)MathF.Round(v * 255))]);
-        }
-        using var labels = File.Create(Path.Combine(DataDir, $"{prefix}-labels-idx1-ubyte"));
-        labels.Write([0, 0, 8, 1, .. BigEndian(count)]);
-        labels.Write([.. Enumerable.Range(0, count).Select(i => (byte)data.Label(i))]);
-    }
-
-    private static byte[] BigEndian(int v) => [(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v];
 }
 
 // vae train-prior, and vae sample / eval on a VQ-VAE run with its prior.
