@@ -22,4 +22,12 @@ internal static class CliRunner
         Directory.CreateDirectory(dir);
         return dir;
     }
+
+    /// <summary>The number after "  {label} " in a per-epoch line ("Epoch 1/1  Loss 123.4  KL Loss 5.6 ..."); fails the test when the label is missing.</summary>
+    public static double Figure(string epochLine, string label)
+    {
+        int at = epochLine.IndexOf("  " + label + " ", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"'{label}' missing from: {epochLine}");
+        return double.Parse(epochLine[(at + label.Length + 3)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -54,12 +54,7 @@ public class HierarchicalFamiliesCliTests
         Assert.StartsWith("Training a 2-layer VAE (Burda et al. 2016; z 100-50) on mnist", lines[0]);
         Assert.StartsWith("Loss = −L_3, the IWAE bound with k = 3", lines[1]);
         var epoch = lines.Single(l => l.StartsWith("Epoch 1/1"));
-        double Figure(string label)
-        {
-            int at = epoch.IndexOf("  " + label + " ", StringComparison.Ordinal);
-            Assert.True(at >= 0, $"'{label}' missing from: {epoch}");
-            return double.Parse(epoch[(at + label.Length + 3)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
-        }
+        double Figure(string label) => CliRunner.Figure(epoch, label);
         Assert.Equal(Figure("−ELBO"), Figure("Reconstruction Loss") + Figure("KL Loss"), 2);
         Assert.True(Figure("Loss") <= Figure("−ELBO") + 0.01, "−L_k is a tighter bound than the ELBO");
     }

@@ -19,12 +19,7 @@ public class VqVaeCommandTests
         Assert.StartsWith("Training a VQ-VAE (32 codes of 4, 7×7 grid) on mnist", lines[0]);
         Assert.StartsWith("Loss = Reconstruction Loss + Codebook Loss + 0.25·Commitment Loss", lines[1]);
         var epoch = lines.Single(l => l.StartsWith("Epoch 1/1", StringComparison.Ordinal));
-        double Figure(string label)
-        {
-            int at = epoch.IndexOf("  " + label + " ", StringComparison.Ordinal);
-            Assert.True(at >= 0, $"'{label}' missing from: {epoch}");
-            return double.Parse(epoch[(at + label.Length + 3)..].Split(' ')[0], CultureInfo.InvariantCulture);
-        }
+        double Figure(string label) => CliRunner.Figure(epoch, label);
         Assert.Equal(Figure("Loss"), Figure("Reconstruction Loss") + Figure("Codebook Loss") + 0.25 * Figure("Commitment Loss"), 2);
         Assert.InRange(Figure("Perplexity"), 1, 32);
         Assert.InRange(Figure("Codes In Use"), 1, 32);
